@@ -76,6 +76,9 @@ class RelationMention:
     # party ("Brother of X": the target is X's brother); False when the named party
     # holds it towards the target ("Wife's name: X": X is the target's wife).
     target_holds_role: bool = True
+    # The named party's source-record ID when the text cites the list's own identifier
+    # ("Associated with X (QDi.006)" -> "un-sc:QDi.006"); resolution tries it first.
+    other_id: str | None = None
 
 
 @dataclass
@@ -105,6 +108,9 @@ class ParsedList:
     published: date | None = None
     # A short note on where ``published`` came from ("dateGenerated attribute", ...).
     published_from: str | None = None
+    # What the parser tolerated and the user should know (a repeated header row skipped,
+    # a truncated last record dropped, a cp1252 file decoded): shown and stored on import.
+    notes: list[str] = field(default_factory=list)
 
 
 ParseFn = Callable[[Path, Sequence[Path]], Iterator[ParsedList]]

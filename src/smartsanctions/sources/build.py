@@ -49,12 +49,25 @@ def put(entity: EntityProxy, prop_name: str, values: str | date | Iterable[str |
         text = collapse(raw)
         if text is None:
             continue
-        if prop.type.name in _MEMOISED_TYPES:
+        if prop.type.name == "entity":
+            link(entity, prop_name, text)
+        elif prop.type.name in _MEMOISED_TYPES:
             cleaned = _clean(prop, text)
         else:
             cleaned = prop.type.clean_text(text, format=prop.format)
         if cleaned is not None:
             entity.unsafe_add(prop, cleaned, cleaned=True)
+
+
+def link(entity: EntityProxy, prop_name: str, entity_id: str | None) -> None:
+    """Point an entity property at another entity.
+
+    Source-record IDs follow the public contract ``<list>:<id>`` (DESIGN.md), but FtM's
+    entity-reference cleaning rejects ':' and silently drops such values, so references
+    are added as already clean.
+    """
+    if entity_id:
+        entity.unsafe_add(entity.schema.properties[prop_name], entity_id, cleaned=True)
 
 
 def short_hash(*parts: object) -> str:
@@ -100,7 +113,7 @@ def add_sanction(
     """
     program = collapse(program)
     sanction = make_entity("Sanction", derived_id(record.id, "sanction", authority, program))
-    sanction.add("entity", record.id)
+    link(sanction, "entity", record.id)
     put(sanction, "authority", authority)
     put(sanction, "program", program)
     mapping = measures_for(authority, list_id, program)
@@ -133,7 +146,7 @@ def add_address(record: Record, full: str | None = None, **parts: str | None) ->
     put(address, "country", country)
     put(record.target, "address", text)
     if record.target.schema.get("addressEntity"):
-        record.target.add("addressEntity", address.id)
+        link(record.target, "addressEntity", address.id)
     record.extras.append(address)
     return address
 
@@ -153,7 +166,7 @@ def add_identification(
         return None
     schema = "Passport" if passport else "Identification"
     ident = make_entity(schema, derived_id(record.id, "id", doc_type, number, country))
-    ident.add("holder", record.id)
+    link(ident, "holder", record.id)
     put(ident, "number", number)
     put(ident, "type", doc_type)
     put(ident, "country", country)

@@ -124,7 +124,13 @@ SNIFF_BYTES = 64 * 1024
 def formats() -> dict[str, SourceFormat]:
     found: dict[str, SourceFormat] = {}
     for module_name in FORMAT_MODULES:
-        module = importlib.import_module(f"smartsanctions.sources.{module_name}")
+        qualified = f"smartsanctions.sources.{module_name}"
+        try:
+            module = importlib.import_module(qualified)
+        except ModuleNotFoundError as exc:
+            if exc.name == qualified:
+                continue  # tests/sources/test_registry.py insists every module exists
+            raise
         fmt: SourceFormat = module.FORMAT
         found[fmt.name] = fmt
     return found

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 from smartsanctions.sources.base import Record, RelationMention
-from smartsanctions.sources.build import derived_id, make_entity, put
+from smartsanctions.sources.build import derived_id, link, make_entity, put
 
 FAMILY_TERMS = (
     "brother-in-law|sister-in-law|son-in-law|daughter-in-law|father-in-law|mother-in-law|"
@@ -116,9 +116,12 @@ def resolve_relations(records: list[Record]) -> None:
         for name in record.target.get("name") + record.target.get("alias"):
             keys.append(name_key(name))
             owners.append(record)
+    by_id = {record.id: record for record in records}
     for record in records:
         for mention in record.mentions:
-            other = _lookup(mention, keys, owners, record)
+            other = by_id.get(mention.other_id or "")
+            if other is None or other is record:
+                other = _lookup(mention, keys, owners, record)
             record.extras.extend(_edges(record, mention, other))
 
 
@@ -155,16 +158,16 @@ def _edges(record: Record, mention: RelationMention, other: Record | None) -> li
         # FtM: ``relationship`` is what the relative is to the person.
         edge = make_entity("Family", edge_id)
         holder, counterpart = (source.id, other_id) if mention.target_holds_role else (other_id, source.id)
-        edge.add("person", counterpart)
-        edge.add("relative", holder)
+        link(edge, "person", counterpart)
+        link(edge, "relative", holder)
     elif mention.kind == "associate" and both_people:
         edge = make_entity("Associate", edge_id)
-        edge.add("person", source.id)
-        edge.add("associate", other_id)
+        link(edge, "person", source.id)
+        link(edge, "associate", other_id)
     else:
         edge = make_entity("UnknownLink", edge_id)
-        edge.add("subject", source.id)
-        edge.add("object", other_id)
+        link(edge, "subject", source.id)
+        link(edge, "object", other_id)
         put(edge, "role", mention.relationship)
     if edge.schema.get("relationship"):
         put(edge, "relationship", mention.relationship)

@@ -1,0 +1,153 @@
+"""The store's tables (SQLAlchemy Core; SQLite by default, PostgreSQL by URL).
+
+Versioning works per list entry ("record"): every distinct content of a record is one
+``record_version`` (with its statements), stored once however many snapshots carry it;
+``snapshot_record`` says which version each snapshot of the list carried. Legal events
+are derived from that sequence and the dates the files state.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+
+class EventType(str, Enum):
+    DESIGNATED = "designated"
+    AMENDED = "amended"
+    DELISTED = "delisted"
+
+
+class DateBasis(str, Enum):
+    """Where an event's date comes from."""
+
+    STATED = "stated"  # the list file states it (listing date, amendment date)
+    BOUNDED = "bounded"  # only known to lie between two snapshots' publication dates
+
+
+source_list = Table(
+    "source_list",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("authority", String(32), nullable=False, index=True),
+    Column("authority_name", String(200), nullable=False),
+    Column("name", String(300), nullable=False),
+)
+
+snapshot = Table(
+    "snapshot",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(64), ForeignKey("source_list.id"), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False),
+    Column("format", String(32), nullable=False),
+    Column("files", Text, nullable=False),  # JSON list of file names
+    Column("published", Date, nullable=False),
+    Column("published_basis", String(200), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("entities", Integer, nullable=False),
+    Column("counts", Text, nullable=False),  # JSON {schema: n}
+    Column("forced", Boolean, nullable=False, default=False),
+    UniqueConstraint("list_id", "sha256", name="uq_snapshot_list_sha"),
+)
+
+record_version = Table(
+    "record_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(200), nullable=False),
+    Column("list_id", String(64), ForeignKey("source_list.id"), nullable=False, index=True),
+    Column("schema", String(40), nullable=False),
+    Column("caption", String(500), nullable=False),
+    Column("content_hash", String(40), nullable=False),
+    Column("listed_on", Date, nullable=True),  # earliest listing date the version states
+    Column("amended_on", Date, nullable=True),  # latest amendment date the version states
+    Column("entities", Text, nullable=False),  # JSON list of FtM entity dicts
+    UniqueConstraint("record_id", "content_hash", name="uq_version_record_hash"),
+)
+
+statement = Table(
+    "statement",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version_id", Integer, ForeignKey("record_version.id"), nullable=False, index=True),
+    Column("entity_id", String(300), nullable=False),
+    Column("schema", String(40), nullable=False),
+    Column("prop", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+)
+Index("ix_statement_entity", statement.c.entity_id)
+
+snapshot_record = Table(
+    "snapshot_record",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshot.id"), primary_key=True),
+    Column("record_id", String(200), primary_key=True),
+    Column("version_id", Integer, ForeignKey("record_version.id"), nullable=False, index=True),
+)
+Index("ix_snapshot_record_record", snapshot_record.c.record_id)
+
+legal_event = Table(
+    "legal_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record_id", String(200), nullable=False, index=True),
+    Column("list_id", String(64), ForeignKey("source_list.id"), nullable=False, index=True),
+    Column("authority", String(32), nullable=False),
+    Column("event", String(16), nullable=False),  # EventType
+    Column("date", Date, nullable=True),  # the stated date, or the upper bound
+    Column("date_basis", String(16), nullable=False),  # DateBasis
+    Column("after", Date, nullable=True),  # lower bound (exclusive): previous snapshot's date
+    Column("not_after", Date, nullable=True),  # upper bound (inclusive): observing snapshot's date
+    Column("snapshot_id", Integer, ForeignKey("snapshot.id"), nullable=False),
+    Column("version_id", Integer, ForeignKey("record_version.id"), nullable=True),
+    Column("detail", Text, nullable=True),
+)
+
+judgement = Table(
+    "judgement",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("left_id", String(200), nullable=False, index=True),
+    Column("right_id", String(200), nullable=False, index=True),
+    Column("judgement", String(16), nullable=False),  # "same" | "not_same"
+    Column("author", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=True),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("data_version", String(100), nullable=True),
+    Column("detail", Text, nullable=False),  # JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -219,6 +219,86 @@ def export(
     err.print(f"{count} entities exported")
 
 
+@app.command()
+@handles_errors
+def screen(
+    name: Annotated[str | None, typer.Argument(help="The party's name (omit with --input)")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth (YYYY, YYYY-MM or YYYY-MM-DD)")] = None,
+    country: Annotated[str | None, typer.Option("--country", help="Country or nationality (ISO code or name)")] = None,
+    schema: Annotated[str | None, typer.Option("--schema", help="Person, Organization, Company, Vessel, ...")] = None,
+    identifier: Annotated[list[str] | None, typer.Option("--id", help="Passport / ID / registration number")] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold", help="Match threshold in [0, 1]")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Results to show")] = 10,
+    input_file: Annotated[Path | None, typer.Option("--input", help="Batch: CSV, XLSX or Parquet of parties")] = None,
+    output_file: Annotated[Path | None, typer.Option("--output", help="Batch: where to write the hits")] = None,
+    columns: Annotated[str | None, typer.Option("--columns", help="Batch: column mapping, e.g. name=full_name,dob=date_of_birth")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Batch: start a local Dask cluster with N workers")] = 0,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Batch: address of an existing Dask scheduler")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Screen one party, or a whole file of parties (--input/--output)."""
+    from smartsanctions.screening.index import DEFAULT_THRESHOLD
+    from smartsanctions.screening.model import Query
+    from smartsanctions.screening.service import load_index
+    from smartsanctions.screening.service import screen as screen_query
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    if not 0.0 <= threshold <= 1.0:
+        raise UserError(f"--threshold must be between 0 and 1, not {threshold}")
+    engine = open_engine(db)
+    if input_file is not None or output_file is not None:
+        if input_file is None or output_file is None:
+            raise UserError("batch screening needs both --input and --output")
+        _screen_batch(engine, input_file, output_file, columns, threshold, workers, scheduler, as_json)
+        return
+    if not name:
+        raise UserError("give a NAME to screen, or --input and --output for a batch")
+    with err.status("loading the screening index"):
+        loaded = load_index(engine)
+    query = Query(name=name, birth_date=dob, country=country, schema=schema, identifiers=tuple(identifier or ()))
+    result = screen_query(loaded, query, threshold=threshold, limit=limit)
+    if as_json:
+        print_json(result)
+        return
+    table = Table("score", "match", "id", "name", "schema", "lists", "relation")
+    for r in result["results"]:
+        table.add_row(f"{r['score']:.3f}", "yes" if r["match"] else "", r["id"], r["caption"], r["schema"], ", ".join(r["datasets"]), r["relation"])
+    out.print(f"data version {result['data_version']}, threshold {threshold}")
+    out.print(table)
+
+
+def _screen_batch(
+    engine: Any, input_file: Path, output_file: Path, columns: str | None, threshold: float,
+    workers: int, scheduler: str | None, as_json: bool,
+) -> None:
+    from smartsanctions.screening.batch import parse_column_map, screen_file
+
+    report = screen_file(
+        engine, input_file, output_file, columns=parse_column_map(columns), threshold=threshold,
+        workers=workers, scheduler=scheduler, progress=not as_json,
+    )
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        out.print(f"{report.rows} rows screened, {report.hits} hit rows written to {output_file} (data version {report.data_version})")
+
+
+@app.command()
+@handles_errors
+def compare(
+    pairs: Annotated[Path, typer.Option("--pairs", help="CSV with columns name1,name2 (optional schema)")],
+    output: Annotated[Path, typer.Option("--output", help="Output CSV: the input plus score and match")],
+    threshold: Annotated[float | None, typer.Option("--threshold", help="Match threshold (default: the screening default)")] = None,
+) -> None:
+    """Score name pairs."""
+    from smartsanctions.screening.index import DEFAULT_THRESHOLD
+    from smartsanctions.screening.pairs import compare_pairs_file
+
+    count = compare_pairs_file(pairs, output, DEFAULT_THRESHOLD if threshold is None else threshold)
+    err.print(f"{count} pairs scored")
+
+
 def main() -> None:
     app()
 

@@ -29,7 +29,11 @@ def collapse(text: str | None) -> str | None:
     """Collapse runs of white space; ``None`` for empty or missing text."""
     if text is None:
         return None
-    text = _SPACES.sub(" ", str(text)).strip()
+    text = str(text)
+    # Fast path: no tabs/newlines/odd spaces (all non-printable) and no double space.
+    if text.isprintable() and "  " not in text:
+        return text.strip() or None
+    text = _SPACES.sub(" ", text).strip()
     return text or None
 
 
@@ -105,20 +109,25 @@ def add_sanction(
     unsc_id: str | None = None,
     authority_id: str | None = None,
     source_url: str | None = None,
+    measures: Iterable[str] | None = None,
 ) -> EntityProxy:
     """Attach a Sanction for (target, authority, programme) with normalised measures.
 
     The measures come from the one table in ``measures.yml``; the legal basis it cites
-    goes into the Sanction's ``summary``.
+    goes into the Sanction's ``summary``. ``measures`` (already checked against the
+    vocabulary) overrides the table: authored lists state their own.
     """
     program = collapse(program)
     sanction = make_entity("Sanction", derived_id(record.id, "sanction", authority, program))
     link(sanction, "entity", record.id)
     put(sanction, "authority", authority)
     put(sanction, "program", program)
-    mapping = measures_for(authority, list_id, program)
-    put(sanction, "provisions", list(mapping.measures))
-    put(sanction, "summary", mapping.legal_basis)
+    if measures is not None:
+        put(sanction, "provisions", list(measures))
+    else:
+        mapping = measures_for(authority, list_id, program)
+        put(sanction, "provisions", list(mapping.measures))
+        put(sanction, "summary", mapping.legal_basis)
     put(sanction, "listingDate", listing_date)
     put(sanction, "startDate", start_date or listing_date)
     put(sanction, "endDate", end_date)

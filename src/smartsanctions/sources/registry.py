@@ -136,11 +136,28 @@ def formats() -> dict[str, SourceFormat]:
     return found
 
 
+# Authored lists read in this process (their names come from their files).
+_AUTHORED: dict[str, ListSpec] = {}
+
+
+def register_authored(spec: ListSpec, authority_name: str) -> None:
+    """Make an authored list's metadata, read from its file, known to ``list_spec``."""
+    _AUTHORED[spec.id] = spec
+    AUTHORITIES.setdefault(spec.authority, authority_name)
+
+
 def list_spec(list_id: str) -> ListSpec:
-    """The registered list, or an authored list's spec (authority = the prefix before '-')."""
+    """The registered list, or an authored list's spec.
+
+    An authored list ID is ``<authority>-<slug>`` where the authority code may contain
+    hyphens ("arab-league") and the slug may not: the authority is the part before the
+    last '-'.
+    """
     if list_id in LISTS:
         return LISTS[list_id]
-    authority = list_id.split("-", 1)[0]
+    if list_id in _AUTHORED:
+        return _AUTHORED[list_id]
+    authority = list_id.rsplit("-", 1)[0]
     return ListSpec(list_id, authority, list_id, (), (A("*", 1, 1_000_000),))
 
 

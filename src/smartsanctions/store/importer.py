@@ -225,6 +225,7 @@ def _write(conn: Connection, item: _Prepared, force: bool, actor: str) -> Import
             entities=len(item.stored),
             counts=json.dumps(item.counts, sort_keys=True),
             forced=bool(violations),
+            notes=json.dumps(item.parsed.notes),
         )
     ).inserted_primary_key[0]
     version_ids = _store_versions(conn, list_id, item.stored)

@@ -39,6 +39,7 @@ def lists_summary(conn: Connection) -> dict[str, Any]:
                         "format": s.format,
                         "files": json.loads(s.files),
                         "forced": s.forced,
+                        "notes": json.loads(s.notes or "[]"),
                         "imported_at": s.imported_at.isoformat(),
                     }
                     for s in snaps

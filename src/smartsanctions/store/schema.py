@@ -64,6 +64,7 @@ snapshot = Table(
     Column("entities", Integer, nullable=False),
     Column("counts", Text, nullable=False),  # JSON {schema: n}
     Column("forced", Boolean, nullable=False, default=False),
+    Column("notes", Text, nullable=False, default="[]"),  # JSON: what the parser tolerated
     UniqueConstraint("list_id", "sha256", name="uq_snapshot_list_sha"),
 )
 
@@ -150,4 +151,114 @@ store_meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+
+# --- Service (API) tables: API keys and analysts' screening decisions --------------------
+# Written by smartsanctions.api; kept here so one metadata creates the whole store.
+
+api_key = Table(
+    "api_key",
+    metadata,
+    Column("id", String(32), primary_key=True),  # the public part of the key
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),  # "reader" | "analyst" | "admin"
+    Column("salt", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),  # sha256(salt + secret), hex
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+screening_decision = Table(
+    "screening_decision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("party_key", String(200), nullable=False),
+    Column("entity_id", String(300), nullable=False),
+    Column("decision", String(16), nullable=False),  # "true_positive" | "false_positive"
+    Column("author", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("data_version", String(100), nullable=True),  # what the analyst saw when deciding
+)
+Index("ix_screening_decision_party_entity", screening_decision.c.party_key, screening_decision.c.entity_id)
+
+
+# --- Consolidation tables: canonical entities built by smartsanctions.consolidate --------
+# Rebuilt by every `consolidate` run except the pair-score cache, which is keyed by record
+# versions so that a re-run only scores pairs involving changed records.
+
+consolidation_run = Table(
+    "consolidation_run",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("data_version", String(100), nullable=False),
+    Column("use_un_refs", Boolean, nullable=False),
+    Column("summary", Text, nullable=False),  # JSON
+)
+
+canonical_entity = Table(
+    "canonical_entity",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("schema", String(40), nullable=False),
+    Column("caption", String(500), nullable=False),
+    Column("listed", Boolean, nullable=False),  # False: only named in remarks ("unlisted")
+    Column("current", Boolean, nullable=False),  # some referent is on a list's newest snapshot
+    Column("data", Text, nullable=False),  # JSON: properties, provenance, datasets, authorities
+    Column("run_id", Integer, ForeignKey("consolidation_run.id"), nullable=False),
+)
+
+canonical_referent = Table(
+    "canonical_referent",
+    metadata,
+    Column("record_id", String(300), primary_key=True),  # source-record or unlisted-party ID
+    Column("canonical_id", String(64), nullable=False, index=True),
+    Column("list_id", String(64), nullable=False),
+    Column("version_id", Integer, nullable=True),
+    Column("current", Boolean, nullable=False),
+)
+
+merge_evidence = Table(
+    "merge_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_id", String(64), nullable=False, index=True),
+    Column("left_id", String(300), nullable=False),
+    Column("right_id", String(300), nullable=False),
+    Column("score", Integer, nullable=False),  # decision score x 1000
+    Column("reason", String(32), nullable=False),  # "score" | "judgement" | "name-mention"
+    Column("features", Text, nullable=False),  # JSON
+)
+
+pair_score = Table(
+    "pair_score",
+    metadata,
+    Column("left_version", Integer, primary_key=True),
+    Column("right_version", Integer, primary_key=True),
+    Column("scorer", String(32), nullable=False),  # the scoring code's version
+    Column("score", Integer, nullable=False),  # x 1000, without UN-reference evidence
+    Column("features", Text, nullable=False),  # JSON
+)
+
+canonical_pillar = Table(
+    "canonical_pillar",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("canonical_id", String(64), nullable=False, index=True),
+    Column("pillar", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON list
+)
+
+canonical_relation = Table(
+    "canonical_relation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject_id", String(64), nullable=False, index=True),
+    Column("object_id", String(64), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),  # family | associate | link | ownership | membership
+    Column("relationship", String(100), nullable=False),  # what the object is to the subject
+    Column("evidence", Text, nullable=False),  # JSON list of {record, edge, list, text}
 )

@@ -1,0 +1,70 @@
+"""The FastAPI application: yente-compatible API, register endpoints, writes, web UI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.engine import make_url
+
+from smartsanctions import __version__
+from smartsanctions.api import deps, register, writes, yente
+from smartsanctions.api.entities import EntityCache
+from smartsanctions.api.screener import Screener
+from smartsanctions.store.db import open_engine, resolve_url
+
+AUTHORED_DIR_ENV = "SMARTSANCTIONS_AUTHORED_DIR"
+READ_KEY_ENV = "SMARTSANCTIONS_REQUIRE_READ_KEY"
+
+
+def default_authored_dir(db_location: str | None) -> Path:
+    """``$SMARTSANCTIONS_AUTHORED_DIR``, else ``authored-lists/`` beside a SQLite store (or here)."""
+    configured = os.environ.get(AUTHORED_DIR_ENV)
+    if configured:
+        return Path(configured)
+    url = make_url(resolve_url(db_location))
+    if url.get_backend_name() == "sqlite" and url.database:
+        return Path(url.database).parent / "authored-lists"
+    return Path("authored-lists").resolve()
+
+
+def create_app(
+    db_location: str | None,
+    require_read_key: bool = False,
+    *,
+    authored_dir: Path | None = None,
+    with_ui: bool = True,
+) -> FastAPI:
+    """The service over the store at ``db_location`` (path or URL; None: $SMARTSANCTIONS_DB or default).
+
+    ``require_read_key`` (or env ``SMARTSANCTIONS_REQUIRE_READ_KEY=1``) makes every read
+    need a key with at least the ``reader`` role; writes always need a key.
+    """
+    engine = open_engine(db_location)
+    app = FastAPI(
+        title="smartsanctions",
+        version=__version__,
+        description="Targeted sanctions register and screening. yente-compatible where yente has the endpoint.",
+    )
+    app.state.engine = engine
+    app.state.screener = Screener(engine)
+    app.state.entity_cache = EntityCache(engine)
+    app.state.settings = deps.Settings(
+        require_read_key=require_read_key or os.environ.get(READ_KEY_ENV, "") in ("1", "true", "yes"),
+        authored_dir=authored_dir or default_authored_dir(db_location),
+    )
+    app.include_router(yente.router)
+    app.include_router(register.router)
+    app.include_router(writes.router)
+    if with_ui:
+        from smartsanctions.web.pages import mount_ui
+
+        mount_ui(app)
+
+    @app.exception_handler(yente.UnknownDataset)
+    def _unknown_dataset(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": str(exc)})
+
+    return app

@@ -1,0 +1,128 @@
+"""A name -> its analysed form: scoring tokens, consonant skeletons, variant groups, script."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .conventions import ARTICLES, DIN_WORDS, abd_compound, din_compound, skeleton, tables, variant_group
+from .normalise import clean, fold_homoglyphs, fold_latin, simple_key
+from .translit import to_latin, word_script
+
+MAX_NAME_CHARS = 400  # longer input is cut here: no real name is longer
+MAX_TOKENS = 12
+
+# Kinds of name part, and how much each counts when names are compared.
+NAME, INITIAL, ORG_TERM = "name", "initial", "org"
+KIND_WEIGHT = {NAME: 1.0, INITIAL: 0.35, ORG_TERM: 0.15}
+
+_SPLIT_RE = re.compile(r"[^0-9a-z]+")
+_APOSTROPHES = re.compile(r"['’‘`´ʻʼʾʿ]")
+
+ORG_SCHEMAS = frozenset({"Organization", "Company", "LegalEntity", "PublicBody"})
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One name part as compared: its romanised form, skeleton, variant group and kind."""
+
+    text: str
+    skeleton: str
+    variant: int
+    kind: str
+    abjad: bool = False  # romanised from Arabic or Hebrew script: short vowels were not written
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedName:
+    original: str
+    key: str  # case-folded NFKC form: two names are identical when their keys are
+    script: str  # dominant script of the original
+    parts: tuple[Part, ...]
+    dropped: tuple[str, ...]  # titles and particles left out of comparison
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(p.text for p in self.parts)
+
+
+def _romanise(text: str) -> tuple[list[str], str, set[str]]:
+    words = text.split(" ")
+    scripts: dict[str, int] = {}
+    out: list[str] = []
+    abjad: set[str] = set()
+    for word in words:
+        word = fold_homoglyphs(word)
+        script = word_script(word)
+        scripts[script] = scripts.get(script, 0) + len(word)
+        latin = fold_latin(to_latin(word))
+        latin = _APOSTROPHES.sub("", latin)
+        toks = [t for t in _SPLIT_RE.split(latin) if t]
+        out.extend(toks)
+        if script in ("arabic", "hebrew"):
+            abjad.update(toks)
+    dominant = max(scripts, key=lambda k: scripts[k]) if scripts else "latin"
+    return out, dominant, abjad
+
+
+def _merge(tokens: list[str], is_org: bool) -> tuple[list[tuple[str, str]], list[str]]:
+    """Apply particles, titles, abd-/abu- compounds. Returns (token, kind) pairs and dropped words."""
+    t = tables()
+    kept: list[tuple[str, str]] = []
+    dropped: list[str] = []
+    pending = ""  # a joining prefix ("abu", "abd") waiting for the next name part
+    n_candidates = sum(1 for tok in tokens if tok not in t.titles and tok not in t.particles)
+    for tok in tokens:
+        if tok in t.titles and n_candidates > 1 and not is_org:
+            dropped.append(tok)
+            continue
+        if (tok in t.particles or tok in ARTICLES) and not (is_org and tok in t.org_terms):
+            if len(tokens) > 1:
+                dropped.append(tok)
+                continue
+        if tok in DIN_WORDS and kept and not pending:
+            prev, kind = kept.pop()
+            kept.append((prev + "din", kind))
+            continue
+        if tok in t.joining or tok in ("abd", "abdul", "abdel", "abdal", "abdol", "abdoul"):
+            pending += "abu" if tok in t.joining and tok.startswith(("ab", "ou", "ob")) else (
+                "umm" if tok in t.joining else "abd")
+            continue
+        word = pending + tok if pending else tok
+        pending = ""
+        word = din_compound(abd_compound(word))
+        if is_org and word in t.org_terms:
+            kind = ORG_TERM
+        elif len(word) == 1 and word.isalpha():
+            kind = INITIAL
+        else:
+            kind = NAME
+        kept.append((word, kind))
+    if pending:
+        kept.append((pending, NAME))
+    return kept, dropped
+
+
+_LEGAL_FORMS = frozenset({"llc", "ltd", "limited", "inc", "corp", "corporation", "company", "co", "gmbh", "plc",
+                          "jsc", "ojsc", "pjsc", "cjsc", "ooo", "sarl", "srl", "spa", "fze", "fzco", "llp", "bv"})
+
+
+@lru_cache(maxsize=400_000)
+def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
+    """Analyse one name. ``is_org``: discount legal forms ("LLC", "S.A.", "Company");
+    None: decide from the name (it has a legal form)."""
+    text = clean(name[: MAX_NAME_CHARS * 4])[:MAX_NAME_CHARS]
+    tokens, script, abjad = _romanise(text)
+    if is_org is None:
+        is_org = len(tokens) > 1 and any(t in _LEGAL_FORMS for t in tokens[1:])
+    merged, dropped = _merge(tokens, is_org)
+    if len(merged) > MAX_TOKENS:
+        merged = merged[:MAX_TOKENS]
+    from_abjad = bool(abjad) and script in ("arabic", "hebrew")
+    parts = tuple(Part(tok, skeleton(tok), variant_group(tok), kind, from_abjad) for tok, kind in merged)
+    return AnalysedName(name, simple_key(text), script, parts, tuple(dropped))
+
+
+def is_org_schema(schema: str | None) -> bool:
+    return schema in ORG_SCHEMAS

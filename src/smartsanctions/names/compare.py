@@ -1,0 +1,186 @@
+"""Name comparison: part-by-part similarity, then an order-free weighted alignment.
+
+Part similarity (0..1) takes the best of: the Indel ratio of the romanised forms; equal
+consonant skeletons ("bashar"/"bachar"/"bshar"); the same known spelling-variant group
+("muhammad"/"mohamed"); an initial against a name with that first letter. Two parts from
+*different* variant groups ("hassan"/"hussein") get no skeleton credit. The raw similarity
+is then stretched so that unrelated parts (ratio under ~0.45) count as no match.
+
+A name score is the weighted share of both names' parts that found a counterpart; parts of
+the longer name left unmatched (a missing middle name) count at a discount. Identical names
+(same NFKC case-folded text) score 1.0; anything else is capped at 0.99.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cdist
+
+from .analyse import INITIAL, KIND_WEIGHT, AnalysedName, Part, analyse, is_org_schema
+from .conventions import tables
+
+SKELETON_FLOOR = 0.80  # similarity of two parts with the same consonant skeleton (plus a share of the ratio)
+LATIN_SKELETON_FLOOR = 0.55  # the same between two Latin spellings, where vowels were written
+VARIANT_SIM = 0.95  # two known spellings of the same name part
+INITIAL_SIM = 0.80  # "J" against "John"
+STRETCH_FROM = 0.45  # raw similarity at or below this counts as no match
+UNMATCHED_DISCOUNT = 0.6  # weight of an unmatched part of the longer name
+UNMATCHED_BELOW = 0.5  # a part whose best counterpart is under this is unmatched
+COMMON_WEIGHT = 0.6  # static weight of very common name parts (no index statistics)
+NON_IDENTICAL_CAP = 0.99
+
+
+@dataclass(frozen=True)
+class NameScore:
+    score: float
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PartArrays:
+    """Name parts as parallel arrays, ready for vectorised comparison."""
+
+    texts: list[str]
+    skeletons: np.ndarray  # str array
+    variants: np.ndarray  # int32, -1 = none
+    initial: np.ndarray  # bool
+    first: np.ndarray  # int32 code point of the first letter
+    abjad: np.ndarray  # bool: romanised from a script that leaves short vowels out
+
+    @classmethod
+    def of(cls, parts: Sequence[Part]) -> PartArrays:
+        return cls(
+            texts=[p.text for p in parts],
+            skeletons=np.array([p.skeleton if len(p.skeleton) >= 2 else "\x00" + p.text for p in parts],
+                               dtype=object),
+            variants=np.array([p.variant for p in parts], dtype=np.int32),
+            initial=np.array([p.kind == INITIAL for p in parts], dtype=bool),
+            first=np.array([ord(p.text[0]) if p.text else 0 for p in parts], dtype=np.int32),
+            abjad=np.array([p.abjad for p in parts], dtype=bool),
+        )
+
+    def take(self, idx: np.ndarray) -> PartArrays:
+        return PartArrays([self.texts[i] for i in idx.tolist()], self.skeletons[idx], self.variants[idx],
+                          self.initial[idx], self.first[idx], self.abjad[idx])
+
+
+def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
+    """Stretched part similarity, shape (len(q), len(u)), float32 in [0, 1]."""
+    if not q.texts or not u.texts:
+        return np.zeros((len(q.texts), len(u.texts)), dtype=np.float32)
+    ratio = cdist(q.texts, u.texts, scorer=Indel.normalized_similarity, dtype=np.float32, workers=1)
+    qv = q.variants[:, None]
+    uv = u.variants[None, :]
+    same_var = (qv == uv) & (qv >= 0)
+    diff_var = (qv >= 0) & (uv >= 0) & (qv != uv)
+    same_skel = (q.skeletons[:, None] == u.skeletons[None, :]) & ~diff_var
+    sim = ratio
+    # with an abjad on either side the vowels are guesses; between two Latin spellings they count
+    abjad = q.abjad[:, None] | u.abjad[None, :]
+    floor = np.where(abjad, SKELETON_FLOOR + 0.15 * ratio, LATIN_SKELETON_FLOOR + 0.25 * ratio)
+    sim = np.where(same_skel, np.maximum(sim, floor), sim)
+    sim = np.where(same_var, np.maximum(sim, VARIANT_SIM), sim)
+    initials = (q.initial[:, None] | u.initial[None, :]) & (q.first[:, None] == u.first[None, :])
+    sim = np.where(initials, np.maximum(sim, INITIAL_SIM), sim)
+    exact = ratio >= 1.0
+    out = np.clip((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0, 1.0)
+    return np.where(exact, 1.0, np.minimum(out, 0.99)).astype(np.float32)
+
+
+def aggregate(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
+    """Name scores from part similarities, pairing parts one-to-one (greedy, best pair first).
+
+    ``m``: (Q, C, T) similarities of Q query parts against T parts of C candidate names;
+    ``wq``: (Q,) query part weights; ``wc``: (C, T) candidate part weights, 0 for padding.
+    """
+    nq_parts, n_cand, n_t = m.shape
+    if nq_parts == 0 or n_t == 0:
+        return np.zeros(n_cand, dtype=np.float32)
+    work = np.where(wc[None, :, :] > 0, m, -1.0)  # padding never pairs
+    best_q = np.zeros((nq_parts, n_cand), dtype=np.float32)
+    best_c = np.zeros((n_cand, n_t), dtype=np.float32)
+    pairs = np.zeros(n_cand, dtype=np.int32)
+    cols = np.arange(n_cand)
+    for _ in range(min(nq_parts, n_t)):
+        flat = work.transpose(1, 0, 2).reshape(n_cand, -1)
+        k = flat.argmax(axis=1)
+        v = flat[cols, k]
+        ok = v > 0
+        qi, tj = np.divmod(k, n_t)
+        best_q[qi[ok], cols[ok]] = v[ok]
+        best_c[cols[ok], tj[ok]] = v[ok]
+        pairs += (v >= UNMATCHED_BELOW).astype(np.int32)
+        work[qi, cols, :] = -1.0
+        work[:, cols, tj] = -1.0
+    nq = float((wq > 0).sum())
+    nc = (wc > 0).sum(axis=1)  # (C,)
+    wq2 = np.broadcast_to(wq[:, None], best_q.shape)
+    # the longer name's unmatched parts count less (missing middle names, extra patronymics),
+    # once at least two parts agree: a one-word alias does not cover a full name
+    several = (pairs >= 2)
+    q_longer = ((nq > nc) & several)[None, :]
+    wq_eff = np.where(q_longer & (best_q < UNMATCHED_BELOW), wq2 * UNMATCHED_DISCOUNT, wq2)
+    c_longer = ((nc > nq) & several)[:, None]
+    wc_eff = np.where(c_longer & (best_c < UNMATCHED_BELOW), wc * UNMATCHED_DISCOUNT, wc)
+    num = (wq_eff * best_q).sum(axis=0) + (wc_eff * best_c).sum(axis=1)
+    den = wq_eff.sum(axis=0) + wc_eff.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, num / den, 0.0)
+    return np.asarray(out, dtype=np.float32)
+
+
+def static_weights(name: AnalysedName) -> np.ndarray:
+    """Part weights without index statistics: kind of part, discounted when very common."""
+    common = tables().common
+    return np.array(
+        [KIND_WEIGHT[p.kind] * (COMMON_WEIGHT if p.text in common else 1.0) for p in name.parts],
+        dtype=np.float32,
+    )
+
+
+def explain_pair(a: AnalysedName, b: AnalysedName, m: np.ndarray) -> dict[str, Any]:
+    """Which part of one name went with which part of the other, and how well."""
+    pairs = []
+    matched_b: set[int] = set()
+    for i, p in enumerate(a.parts):
+        if m.shape[1] == 0:
+            break
+        j = int(m[i].argmax())
+        if m[i, j] >= UNMATCHED_BELOW:
+            pairs.append({"query": p.text, "candidate": b.parts[j].text, "similarity": round(float(m[i, j]), 3)})
+            matched_b.add(j)
+    return {
+        "parts": pairs,
+        "unmatched_query": [p.text for i, p in enumerate(a.parts) if m.shape[1] == 0 or m[i].max() < UNMATCHED_BELOW],
+        "unmatched_candidate": [p.text for j, p in enumerate(b.parts) if j not in matched_b],
+        "ignored": sorted(set(a.dropped) | set(b.dropped)),
+    }
+
+
+def finish(score: float, a: AnalysedName, b: AnalysedName) -> float:
+    if a.key == b.key and a.parts:
+        return 1.0
+    return float(min(max(score, 0.0), NON_IDENTICAL_CAP))
+
+
+def compare_analysed(
+    a: AnalysedName, b: AnalysedName, wa: np.ndarray | None = None, wb: np.ndarray | None = None
+) -> NameScore:
+    if not a.parts or not b.parts:
+        return NameScore(0.0, {"reason": "a name has no comparable parts"})
+    m = similarity_matrix(PartArrays.of(a.parts), PartArrays.of(b.parts))
+    wa = static_weights(a) if wa is None else wa
+    wb = static_weights(b) if wb is None else wb
+    raw = float(aggregate(m[:, None, :], wa, wb[None, :])[0])
+    return NameScore(finish(raw, a, b), explain_pair(a, b, m))
+
+
+def compare_names(a: str, b: str, schema: str | None = None) -> NameScore:
+    """Compare two names in any of the supported scripts; score in [0, 1] with an explanation."""
+    org = is_org_schema(schema)
+    return compare_analysed(analyse(a, org), analyse(b, org))

@@ -1,0 +1,154 @@
+"""Screening against the store: which parties are screenable, a cached index, result shapes.
+
+The index is built from the consolidated entities when a consolidation has run, else
+from the current source records, and cached on disk per data version (building the full
+index takes seconds; loading the cached blob a fraction of that).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
+from smartsanctions.screening.model import IndexEntry, Match, Query
+from smartsanctions.store.queries import current_records, data_version
+
+NAME_PROPS = ("name", "alias", "previousName")
+ID_PROPS = ("passportNumber", "idNumber", "registrationNumber", "imoNumber", "taxNumber", "innCode", "swiftBic")
+COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
+CACHE_ENV = "SMARTSANCTIONS_CACHE"
+
+
+def _values(props: dict[str, list[str]], names: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for name in names:
+        for value in props.get(name, []):
+            seen.setdefault(value, None)
+    return tuple(seen)
+
+
+def entry_for_entity(
+    entity: dict[str, Any], datasets: tuple[str, ...], extra_ids: tuple[str, ...] = (), relation: str | None = None
+) -> IndexEntry:
+    props = entity["properties"]
+    names = _values(props, NAME_PROPS)
+    return IndexEntry(
+        id=entity["id"],
+        caption=(props.get("name") or [entity["id"]])[0],
+        schema=entity["schema"],
+        names=names,
+        birth_dates=tuple(props.get("birthDate", [])),
+        countries=_values(props, COUNTRY_PROPS),
+        identifiers=_values(props, ID_PROPS) + extra_ids,
+        datasets=datasets,
+        gender=(props.get("gender") or [None])[0],
+        relation=relation,
+        listed=relation is None,
+        topics=tuple(props.get("topics", [])),
+    )
+
+
+def relatives_of(
+    entities: list[dict[str, Any]], listed_id: str, listed_caption: str, datasets: tuple[str, ...]
+) -> list[IndexEntry]:
+    """Unlisted relatives and associates named in a listing, as screenable parties."""
+    parties = {e["id"]: e for e in entities if ":party-" in e["id"]}
+    found = []
+    for edge in entities:
+        schema = edge["schema"]
+        if schema not in ("Family", "Associate", "UnknownLink"):
+            continue
+        props = edge["properties"]
+        ends = {"Family": ("person", "relative"), "Associate": ("person", "associate"), "UnknownLink": ("subject", "object")}[schema]
+        left = (props.get(ends[0]) or [""])[0]
+        right = (props.get(ends[1]) or [""])[0]
+        rel = (props.get("relationship") or props.get("role") or [schema.lower()])[0]
+        if right in parties and left == listed_id:
+            relation = f"{rel} of {listed_caption} ({listed_id})"
+            party = parties[right]
+        elif left in parties and right == listed_id:
+            relation = f"relative of {listed_caption} ({listed_id}), who is their {rel}"
+            party = parties[left]
+        else:
+            continue
+        found.append(entry_for_entity(party, datasets, relation=relation))
+    return found
+
+
+def entries_from_store(conn: Connection) -> list[IndexEntry]:
+    """Every current source record plus the unlisted relatives its listing names."""
+    entries: list[IndexEntry] = []
+    for record in current_records(conn):
+        datasets = (record.list_id,)
+        idents = tuple(
+            n for e in record.entities if e["schema"] in ("Identification", "Passport") for n in e["properties"].get("number", [])
+        )
+        entries.append(entry_for_entity(record.target, datasets, extra_ids=idents))
+        entries.extend(relatives_of(record.entities, record.record_id, record.caption, datasets))
+    return entries
+
+
+@dataclass
+class LoadedIndex:
+    index: ScreeningIndex
+    data_version: str
+
+
+def _cache_dir() -> Path:
+    folder = Path(os.environ.get(CACHE_ENV) or Path(tempfile.gettempdir()) / "smartsanctions-cache")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def load_index(engine: Engine, use_cache: bool = True) -> LoadedIndex:
+    """The screening index for the store's current data version (cached on disk)."""
+    with engine.connect() as conn:
+        version = data_version(conn)
+        url_key = hashlib.sha256(str(engine.url).encode()).hexdigest()[:10]
+        cached = _cache_dir() / f"index-{url_key}-{version}.bin"
+        if use_cache and cached.is_file():
+            return LoadedIndex(ScreeningIndex.from_bytes(cached.read_bytes()), version)
+        index = ScreeningIndex.build(entries_from_store(conn))
+    if use_cache:
+        partial = cached.with_suffix(".tmp")
+        partial.write_bytes(index.to_bytes())
+        partial.replace(cached)
+    return LoadedIndex(index, version)
+
+
+def match_dict(match: Match) -> dict[str, Any]:
+    """One result in the ``screen --json`` shape."""
+    return {
+        "id": match.entry.id,
+        "caption": match.entry.caption,
+        "schema": match.entry.schema,
+        "score": match.score,
+        "match": match.match,
+        "relation": match.entry.relation or "",
+        "datasets": list(match.entry.datasets),
+        "explanations": match.explanations,
+    }
+
+
+def query_dict(query: Query) -> dict[str, Any]:
+    return {k: v for k, v in query.__dict__.items() if v not in (None, (), "")}
+
+
+def screen(
+    loaded: LoadedIndex, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+) -> dict[str, Any]:
+    matches = loaded.index.search(query, threshold=threshold, limit=limit)
+    return {
+        "query": query_dict(query),
+        "data_version": loaded.data_version,
+        "threshold": threshold,
+        "results": [match_dict(m) for m in matches],
+    }

@@ -26,7 +26,8 @@ def _proxy(eid: str, data: dict) -> object:
 
 
 def main() -> None:
-    data = json.loads(open(sys.argv[1], encoding="utf-8").read())
+    with open(sys.argv[1], encoding="utf-8") as fh:
+        data = json.load(fh)
     queries = {k: _proxy(k, v) for k, v in data["queries"].items()}
     cands = {k: _proxy(k, v) for k, v in data["candidates"].items()}
     scores: dict[str, list] = {}

@@ -16,6 +16,7 @@ true entity) with every matcher, on a sample of queries per stratum.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 import time
@@ -25,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screening_common import (  # noqa: E402
+from screening_common import (
     Group,
     entry_of,
     load_groups,
@@ -36,9 +37,9 @@ from screening_common import (  # noqa: E402
     translit_sets,
 )
 
-from smartsanctions.names.compare import compare_names  # noqa: E402
-from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex  # noqa: E402
-from smartsanctions.screening.model import IndexEntry, Query  # noqa: E402
+from smartsanctions.names.compare import compare_names
+from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
+from smartsanctions.screening.model import IndexEntry, Query
 
 GOALS = {"ofac_spelling": 0.98, "un_spelling": 0.98, "cross_script_un": 0.90}
 JW_THRESHOLD = 0.92
@@ -109,9 +110,9 @@ def loo(all_groups: list[Group], rounds: int, stats: dict[str, Stat], samples: d
             st = stratum(g, r)
             ids = _ours(index, name, g.id, stats[st], schema=g.schema)
             samples[st].append((name, g.schema, g.id, [by_id[i] for i in ids] + [by_id[g.id]]))
-    for st in samples:
-        if len(samples[st]) > per_stratum:
-            samples[st] = rng.sample(samples[st], per_stratum)
+    for st, rows in samples.items():
+        if len(rows) > per_stratum:
+            samples[st] = rng.sample(rows, per_stratum)
 
 
 def translit(stats: dict[str, Stat], samples: dict[str, list[Any]], rng: random.Random, per_stratum: int) -> None:
@@ -213,7 +214,7 @@ def side_by_side(samples: dict[str, list[Any]], use_nk: bool) -> tuple[dict[str,
 
 
 def fmt(v: float) -> str:
-    return "  nan" if v != v else f"{v:5.3f}"
+    return "  nan" if math.isnan(v) else f"{v:5.3f}"
 
 
 def main() -> None:

@@ -18,15 +18,14 @@ import resource
 import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from screening_common import ROOT, entry_of, load_groups, run_nomenklatura, synthetic_customers  # noqa: E402
+from screening_common import ROOT, entry_of, load_groups, run_nomenklatura, synthetic_customers
 
-from smartsanctions.screening.index import ScreeningIndex  # noqa: E402
-from smartsanctions.screening.model import IndexEntry, Query  # noqa: E402
+from smartsanctions.screening.index import ScreeningIndex
+from smartsanctions.screening.model import IndexEntry, Query
 
 LISTS = ROOT.parent / "shared" / "data" / "lists"
 
@@ -52,6 +51,11 @@ def entries_from_lists() -> tuple[list[IndexEntry], list[str]]:
             except Exception as exc:  # noqa: BLE001 - try the next older version
                 notes.append(f"{list_dir.name}/{version.name}: skipped ({type(exc).__name__}: {str(exc)[:80]})")
     return entries, notes
+
+
+def _rss() -> int:
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize()
 
 
 def make_queries(entries: list[IndexEntry], n: int, rng: random.Random) -> list[Query]:
@@ -91,15 +95,12 @@ def main() -> None:
         print("   ", note)
 
     gc.collect()
-    tracemalloc.start()
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss0 = _rss()
     t = time.perf_counter()
     index = ScreeningIndex.build(entries)
     build_s = time.perf_counter() - t
-    _, peak = tracemalloc.get_traced_memory()
-    current, _ = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    gc.collect()
+    current = _rss() - rss0
     blob_t = time.perf_counter()
     blob = index.to_bytes()
     blob_s = time.perf_counter() - blob_t
@@ -107,8 +108,8 @@ def main() -> None:
     ScreeningIndex.from_bytes(blob)
     load_s = time.perf_counter() - load_t
     print(f"index: {len(index)} entries, {len(index.name_text)} names, {len(index.vocab_parts)} name parts")
-    print(f"build {build_s:.1f}s; memory held by the index {current / 2**20:.0f} MiB (tracemalloc), "
-          f"peak during build {peak / 2**20:.0f} MiB, max RSS grew {(rss1 - rss0) / 1024:.0f} MiB; "
+    print(f"build {build_s:.1f}s; process RSS after build {_rss() / 2**20:.0f} MiB (everything: parsed FtM "
+          f"entities, analysis caches, the index; grew {current / 2**20:.0f} MiB during the build); "
           f"blob {len(blob) / 2**20:.0f} MiB, to_bytes {blob_s:.2f}s, from_bytes {load_s:.2f}s")
 
     queries = make_queries(entries, args.queries, rng)
@@ -131,7 +132,7 @@ def main() -> None:
           f"({len(lat)} queries)")
     print(f"batch (search_many, fresh names): {batch_rate:.0f} names/s on one core")
 
-    goals = [("index build <= 30 s", build_s <= 30), ("index memory <= 1 GiB", current <= 2**30),
+    goals = [("index build <= 30 s", build_s <= 30), ("index memory <= 1 GiB", _rss() <= 2**30),
              ("p50 <= 1 ms", p50 <= 1.0), ("p99 <= 10 ms", p99 <= 10.0), (">= 3,000 names/s", batch_rate >= 3000)]
     print("goals: " + "; ".join(f"{g}: {'MET' if ok else 'NOT MET'}" for g, ok in goals))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,3 +27,25 @@ def eval_dir() -> Path:
     if not EVAL.is_dir():
         pytest.fail(f"shared data not found at {EVAL}")
     return EVAL
+
+
+@dataclass
+class FullStore:
+    engine: Any
+    path: Path
+    report: Any  # store.update.UpdateReport
+
+
+@pytest.fixture(scope="session")
+def full_store(tmp_path_factory: pytest.TempPathFactory) -> FullStore:
+    """A store holding every version of every list in ../shared/data/lists (read-only use).
+
+    Built once per test session; tests that change a store copy ``path`` first.
+    """
+    from smartsanctions.store.db import open_engine
+    from smartsanctions.store.update import update_from_mirror
+
+    path = tmp_path_factory.mktemp("full") / "full.db"
+    engine = open_engine(str(path))
+    report = update_from_mirror(engine, LISTS)
+    return FullStore(engine, path, report)

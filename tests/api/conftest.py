@@ -17,7 +17,15 @@ from fastapi import FastAPI
 from smartsanctions.api.app import create_app
 from smartsanctions.api.keys import create_key
 from smartsanctions.store.db import open_engine
-from tests.api.helpers import PG_ENV, checkpoint_sqlite, clean_writes, copy_sqlite, pg_url, reset_postgres, seed
+from tests.api.helpers import (
+    PG_ENV,
+    checkpoint_sqlite,
+    clean_writes,
+    copy_sqlite,
+    pg_url,
+    reset_postgres,
+    seed,
+)
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

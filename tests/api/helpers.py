@@ -15,16 +15,11 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine, delete, select, text
 
-from smartsanctions.store.db import open_engine
 from smartsanctions.store.importer import import_files
 from smartsanctions.store.schema import (
-    api_key,
-    audit,
-    judgement,
     legal_event,
     metadata,
     record_version,
-    screening_decision,
     snapshot,
     snapshot_record,
     source_list,
@@ -37,6 +32,7 @@ PG_ENV = "SMARTSANCTIONS_TEST_PG_URL"
 SEED = (LISTS / "un" / "2024-05-15_inoutlists", LISTS / "un" / "2025-04_kebalkhadka")
 AUTHORED_SEED = FIXTURES / "authored" / "yaml" / "tr-syria.yaml"
 SEEDED_LISTS = ("un-sc", "tr-syria")
+REGISTER_TABLES = {"source_list", "snapshot", "record_version", "statement", "snapshot_record", "legal_event", "store_meta"}
 
 
 def seed(engine: Engine) -> None:
@@ -51,10 +47,12 @@ def reset_postgres(engine: Engine) -> None:
 
 
 def clean_writes(engine: Engine) -> None:
-    """Undo what tests write: audit, keys, decisions, judgements, lists beyond the seed."""
+    """Undo what tests write: every table but the imported lists' (audit, keys, decisions,
+    judgements, consolidation, ...), and lists beyond the seed."""
     with engine.begin() as conn:
-        for table in (audit, api_key, screening_decision, judgement):
-            conn.execute(delete(table))
+        for table in reversed(metadata.sorted_tables):
+            if table.name not in REGISTER_TABLES:
+                conn.execute(delete(table))
         extra = [r for r in conn.execute(select(source_list.c.id)).scalars() if r not in SEEDED_LISTS]
         if extra:
             snaps = select(snapshot.c.id).where(snapshot.c.list_id.in_(extra))

@@ -141,6 +141,17 @@ def test_linked_to_mention() -> None:
     record = real("ofac_sdn/2021-07_watchman")["us-sdn:29279"]  # AL-ASSAD, Hafez
     assert record.target.get("birthDate") == ["2001-12-04"]
     assert [(m.relationship, m.name) for m in record.mentions] == [("linked to", "AL-ASSAD, Bashar")]
+    # the name is Bashar al-Assad's own entry name, so the parser settles it
+    assert record.mentions[0].other_id == "us-sdn:12735"
+
+
+def test_linked_to_prefers_a_primary_name_over_an_alias() -> None:
+    records = real("ofac_sdn/2021-07_watchman")
+    # "NATIONAL IRANIAN TANKER COMPANY" is 15117's name and an alias of 15119
+    others = {
+        m.other_id for r in records.values() for m in r.mentions if m.name == "NATIONAL IRANIAN TANKER COMPANY"
+    }
+    assert others == {"us-sdn:15117"}
 
 
 def test_comments_continue_the_remarks() -> None:

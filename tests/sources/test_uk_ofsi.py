@@ -272,3 +272,12 @@ def test_bad_last_updated_date(tmp_path: Path) -> None:
     path.write_text("\n".join(["Last Updated,31/02/2023", *lines[1:]]) + "\n", "utf-8")
     with pytest.raises(SourceError, match="line 1"):
         _parse(path)
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("Syria", "sy"), ("Congo (Democratic Republic)", "cd"), ("Ukrainian SSR (now Ukraine)", "ua"),
+     ("Former USSR Currently Belarus", "by"), ("tunisian", "tn"), ("Atlantis", None)],
+)
+def test_read_country(raw: str, code: str | None) -> None:
+    assert uk_ofsi.read_country(raw) == code

@@ -65,7 +65,7 @@ def test_six_un_versions_in_any_order_give_the_same_history(engine: Engine, tmp_
     engine2 = open_engine(str(other))
     for version in UN_VERSIONS:
         import_files(engine2, [version])
-    strip = lambda evs: [(e["record_id"], e["event"], e["date"], e["after"], e["not_after"]) for e in evs]  # noqa: E731
+    strip = lambda evs: [(e["record_id"], e["event"], e["date"], e["after"], e["not_after"]) for e in evs]
     ids = ["un-sc:QDi.317", "un-sc:QDi.336", "un-sc:IQi.074"]
     with engine.connect() as c1, engine2.connect() as c2:
         assert strip(record_events(c1, ids)) == strip(record_events(c2, ids))

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from smartsanctions import __version__
 from smartsanctions.api import deps, register, writes, yente
+from smartsanctions.api.auditlog import AuditWriter
 from smartsanctions.api.entities import EntityCache
 from smartsanctions.api.screener import Screener
 from smartsanctions.store.db import open_engine, resolve_url
@@ -49,8 +50,14 @@ def create_app(
         description="Targeted sanctions register and screening. yente-compatible where yente has the endpoint.",
     )
     app.state.engine = engine
+    if engine.dialect.name == "sqlite":
+        # The store opens a SQLite connection per use; closing the last open connection to a
+        # WAL database checkpoints it, which made every request pay for a checkpoint. One
+        # idle connection held for the app's life avoids that (it holds no transaction).
+        app.state.sqlite_keeper = engine.raw_connection()
     app.state.screener = Screener(engine)
     app.state.entity_cache = EntityCache(engine)
+    app.state.audit_writer = AuditWriter(engine)
     app.state.settings = deps.Settings(
         require_read_key=require_read_key or os.environ.get(READ_KEY_ENV, "") in ("1", "true", "yes"),
         authored_dir=authored_dir or default_authored_dir(db_location),

@@ -9,14 +9,17 @@ for the server's threads, plus a database-level lock for other processes (SQLite
 from __future__ import annotations
 
 import json
+import queue
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from sqlalchemy import Connection, Engine, select, text
 
-from smartsanctions.store.audit import ChainReport, verify_chain
+from smartsanctions.store.audit import ChainReport, append_audit, verify_chain
 from smartsanctions.store.schema import audit
 
 _LOCK = threading.Lock()
@@ -80,3 +83,61 @@ def export_audit(engine: Engine, out: TextIO, after_id: int = 0) -> int:
             out.write(json.dumps(audit_row(row), ensure_ascii=False, sort_keys=True) + "\n")
             count += 1
     return count
+
+
+@dataclass
+class _Pending:
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    data_version: str | None
+    done: Future[str] = field(default_factory=Future)
+
+
+class AuditWriter:
+    """Appends high-volume records (screenings) with group commit.
+
+    Requests hand their record to one writer thread and wait until it is committed, so
+    every answered screening is durably in the trail; under load, many records share a
+    transaction instead of queueing one by one for the chain's lock.
+    """
+
+    def __init__(self, engine: Engine, batch: int = 256) -> None:
+        self.engine = engine
+        self.batch = batch
+        self._queue: queue.Queue[_Pending] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def _ensure_thread(self) -> None:
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="audit-writer", daemon=True)
+                self._thread.start()
+
+    def append(
+        self, actor: str, action: str, detail: dict[str, Any], data_version: str | None = None, timeout: float = 60.0
+    ) -> str:
+        """Append one record; returns its hash once committed."""
+        item = _Pending(actor, action, detail, data_version)
+        self._ensure_thread()
+        self._queue.put(item)
+        return item.done.result(timeout=timeout)
+
+    def _run(self) -> None:
+        while True:
+            items = [self._queue.get()]
+            while len(items) < self.batch:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                with audited(self.engine) as conn:
+                    digests = [append_audit(conn, i.actor, i.action, i.detail, i.data_version) for i in items]
+            except Exception as exc:  # noqa: BLE001 (every waiting request must hear about it)
+                for item in items:
+                    item.done.set_exception(exc)
+                continue
+            for item, digest in zip(items, digests, strict=True):
+                item.done.set_result(digest)

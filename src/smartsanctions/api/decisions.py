@@ -72,7 +72,8 @@ def record_decision(
         "note": note,
         "data_version": data_version,
     }
-    new_id = conn.execute(screening_decision.insert().values(**row)).inserted_primary_key[0]
+    inserted = conn.execute(screening_decision.insert().values(**row)).inserted_primary_key
+    new_id = inserted[0] if inserted else None
     return {"id": new_id, **row, "at": at.isoformat()}
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
 from sqlalchemy import Engine
 
+from smartsanctions.api.auditlog import AuditWriter
 from smartsanctions.api.entities import EntityCache
 from smartsanctions.api.keys import KeyInfo, authenticate
 from smartsanctions.api.screener import Screener
@@ -17,6 +19,8 @@ from smartsanctions.api.screener import Screener
 # yente clients send "Authorization: ApiKey <key>"; "Bearer <key>" and X-API-Key work too.
 _authorization = APIKeyHeader(name="Authorization", auto_error=False, scheme_name="ApiKey")
 _x_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="XApiKey")
+AuthorizationHeader = Annotated[str | None, Security(_authorization)]
+XApiKeyHeader = Annotated[str | None, Security(_x_api_key)]
 
 
 @dataclass
@@ -32,6 +36,11 @@ def engine(request: Request) -> Engine:
 
 def screener(request: Request) -> Screener:
     found: Screener = request.app.state.screener
+    return found
+
+
+def audit_writer(request: Request) -> AuditWriter:
+    found: AuditWriter = request.app.state.audit_writer
     return found
 
 
@@ -77,11 +86,7 @@ def _check(request: Request, presented: str | None, needed: str | None) -> KeyIn
 def require(role: str) -> Callable[..., KeyInfo]:
     """A dependency demanding a valid key with at least ``role``."""
 
-    def dependency(
-        request: Request,
-        authorization: str | None = Security(_authorization),
-        x_api_key: str | None = Security(_x_api_key),
-    ) -> KeyInfo:
+    def dependency(request: Request, authorization: AuthorizationHeader, x_api_key: XApiKeyHeader) -> KeyInfo:
         info = _check(request, _presented(authorization, x_api_key), role)
         assert info is not None
         return info
@@ -91,9 +96,9 @@ def require(role: str) -> Callable[..., KeyInfo]:
 
 def reader(
     request: Request,
-    authorization: str | None = Security(_authorization),
-    x_api_key: str | None = Security(_x_api_key),
-    config: Settings = Depends(settings),
+    authorization: AuthorizationHeader,
+    x_api_key: XApiKeyHeader,
+    config: Annotated[Settings, Depends(settings)],
 ) -> KeyInfo | None:
     """Reads are open unless configured otherwise; a key that is presented must be valid."""
     needed = "reader" if config.require_read_key else None
@@ -102,3 +107,14 @@ def reader(
 
 def actor(key: KeyInfo | None) -> str:
     return f"{key.name} (key {key.id})" if key is not None else "anonymous"
+
+
+# Parameter types for route handlers (FastAPI's Annotated style).
+EngineDep = Annotated[Engine, Depends(engine)]
+ScreenerDep = Annotated[Screener, Depends(screener)]
+CacheDep = Annotated[EntityCache, Depends(entity_cache)]
+WriterDep = Annotated[AuditWriter, Depends(audit_writer)]
+SettingsDep = Annotated[Settings, Depends(settings)]
+Reader = Annotated[KeyInfo | None, Depends(reader)]
+AnalystKey = Annotated[KeyInfo, Depends(require("analyst"))]
+AdminKey = Annotated[KeyInfo, Depends(require("admin"))]

@@ -8,13 +8,16 @@ them; otherwise source records, and the unlisted parties named inside them.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from followthemoney import model
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 
+from smartsanctions.store.queries import latest_snapshots
+from smartsanctions.store.schema import record_version, snapshot_record
 from smartsanctions.store.views import record_view
 
 PARTY_MARK = ":party-"
@@ -72,21 +75,39 @@ def _from_record_view(view: dict[str, Any]) -> Bundle:
     )
 
 
-def _from_canonical_view(view: dict[str, Any]) -> Bundle:
-    entities = view.get("entities") or [
-        {"id": view["id"], "schema": view["schema"], "properties": view.get("properties", {})}
-    ]
-    first, last, change = _seen(view)
+def _swap_refs(entity: dict[str, Any], old: str, new: str) -> dict[str, Any]:
+    props = {
+        k: [new if v == old else v for v in values] if k in _entity_props(entity["schema"]) else list(values)
+        for k, values in entity.get("properties", {}).items()
+    }
+    return {**entity, "properties": props}
+
+
+def _from_canonical_view(conn: Connection, view: dict[str, Any]) -> Bundle:
+    """A canonical entity with its referents' sanctions, identifications, addresses and edges."""
+    canonical_id = view["id"]
+    target = {"id": canonical_id, "schema": view["schema"], "properties": view.get("all_properties") or {}}
+    members: dict[str, dict[str, Any]] = {}
+    dates: list[str] = []
+    for referent in view.get("referents", []):
+        if PARTY_MARK in referent:
+            continue
+        record = record_view(conn, referent)
+        if record is None:
+            continue
+        dates.extend(s["date"] for p in record["provenance"] for s in p["snapshots"])
+        for entity in record["entities"][1:]:
+            members.setdefault(entity["id"], _swap_refs(entity, referent, canonical_id))
     return Bundle(
-        id=view["id"],
-        caption=view.get("caption") or view["id"],
+        id=canonical_id,
+        caption=view.get("caption") or canonical_id,
         schema=view["schema"],
-        entities=entities,
+        entities=[target, *members.values()],
         datasets=list(view.get("datasets", [])),
         referents=list(view.get("referents", [])),
-        first_seen=first,
-        last_seen=last,
-        last_change=change,
+        listed=bool(view.get("listed", True)) and bool(view.get("current", True)),
+        first_seen=min(dates) if dates else None,
+        last_seen=max(dates) if dates else None,
         view=view,
     )
 
@@ -121,7 +142,7 @@ def _party_bundle(conn: Connection, entity_id: str) -> Bundle | None:
 def find_bundle(conn: Connection, entity_id: str) -> Bundle | None:
     canonical = _canonical_view(conn, entity_id)
     if canonical is not None:
-        return _from_canonical_view(canonical)
+        return _from_canonical_view(conn, canonical)
     if PARTY_MARK in entity_id:
         return _party_bundle(conn, entity_id)
     view = record_view(conn, entity_id)
@@ -218,28 +239,64 @@ def _timestamp(day: str | None) -> str | None:
 
 
 class EntityCache:
-    """Flat yente entities of screening hits, per data version (hits repeat a lot)."""
+    """Flat yente entities of screening hits, per data version (hits repeat a lot).
 
-    def __init__(self, engine: Engine, size: int = 20_000) -> None:
+    Source records are read with one query per batch, from the version their list's
+    newest snapshot carries; anything else (canonical entities, unlisted parties) goes
+    through :func:`find_bundle`.
+    """
+
+    def __init__(self, engine: Engine, size: int = 50_000) -> None:
         self.engine = engine
         self.size = size
         self._version: str | None = None
+        self._current: dict[str, int] = {}  # record ID -> version ID in the newest snapshot
         self._items: dict[str, dict[str, Any] | None] = {}
         self._lock = threading.Lock()
+
+    def _reset(self, conn: Connection, version: str) -> None:
+        latest = list(latest_snapshots(conn).values())
+        rows = conn.execute(
+            select(snapshot_record.c.record_id, snapshot_record.c.version_id).where(
+                snapshot_record.c.snapshot_id.in_(latest)
+            )
+        )
+        self._current = {r.record_id: r.version_id for r in rows}
+        self._items = {}
+        self._version = version
 
     def get_many(self, ids: list[str], version: str) -> dict[str, dict[str, Any] | None]:
         with self._lock:
             if version != self._version:
-                self._version, self._items = version, {}
+                with self.engine.connect() as conn:
+                    self._reset(conn, version)
             missing = [i for i in ids if i not in self._items]
+            versions = {i: self._current[i] for i in missing if i in self._current}
         found: dict[str, dict[str, Any] | None] = {}
         if missing:
             with self.engine.connect() as conn:
+                if versions:
+                    query = select(record_version.c.id, record_version.c.caption, record_version.c.entities).where(
+                        record_version.c.id.in_(list(versions.values()))
+                    )
+                    by_version = {r.id: r for r in conn.execute(query)}
+                    for entity_id, version_id in versions.items():
+                        row = by_version.get(version_id)
+                        if row is not None:
+                            found[entity_id] = _flat_record(entity_id, row.caption, json.loads(row.entities))
                 for entity_id in missing:
-                    bundle = find_bundle(conn, entity_id)
-                    found[entity_id] = yente_entity(bundle, nested=False) if bundle else None
+                    if entity_id not in found:
+                        bundle = find_bundle(conn, entity_id)
+                        found[entity_id] = yente_entity(bundle, nested=False) if bundle else None
         with self._lock:
             if len(self._items) + len(found) > self.size:
                 self._items = {}
             self._items.update(found)
             return {i: self._items.get(i, found.get(i)) for i in ids}
+
+
+def _flat_record(entity_id: str, caption: str, entities: list[dict[str, Any]]) -> dict[str, Any]:
+    target = entities[0]
+    flat = _flat(target)
+    flat.update({"caption": caption, "datasets": [entity_id.split(":", 1)[0]], "referents": [], "target": True})
+    return flat

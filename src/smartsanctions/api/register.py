@@ -7,13 +7,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from smartsanctions.api import deps
 from smartsanctions.api.auditlog import read_audit
-from smartsanctions.api.keys import KeyInfo
 from smartsanctions.api.yente import EntityId, _bundle_or_404
 from smartsanctions.store.audit import verify_chain
 from smartsanctions.store.queries import lists_summary, record_events, record_versions
@@ -22,7 +21,7 @@ router = APIRouter(tags=["register"])
 
 
 @router.get("/lists", summary="Authorities, their lists and every snapshot (the `lists --json` shape)")
-def lists(eng: Engine = Depends(deps.engine), _key: KeyInfo | None = Depends(deps.reader)) -> dict[str, Any]:
+def lists(eng: deps.EngineDep, _key: deps.Reader) -> dict[str, Any]:
     with eng.connect() as conn:
         return lists_summary(conn)
 
@@ -63,11 +62,12 @@ def _call_analysis(name: str, conn: Connection, **kwargs: Any) -> Any:
 
 @router.get("/coverage", summary="Authority-by-target matrix (the `coverage --json` shape)", response_model=None)
 def coverage(
+    *,
     program: Annotated[str | None, Query(max_length=200)] = None,
     authorities: Annotated[str | None, Query(max_length=500, description="Comma-separated codes")] = None,
     as_of: Annotated[date | None, Query(description="YYYY-MM-DD")] = None,
-    eng: Engine = Depends(deps.engine),
-    _key: KeyInfo | None = Depends(deps.reader),
+    eng: deps.EngineDep,
+    _key: deps.Reader,
 ) -> Any:
     if analysis_function("coverage_matrix") is None:
         return _not_available("coverage")
@@ -79,10 +79,11 @@ def coverage(
 
 @router.get("/gaps", summary="Targets some authorities list and others do not (the `gaps --json` shape)", response_model=None)
 def gaps(
+    *,
     program: Annotated[str | None, Query(max_length=200)] = None,
     authorities: Annotated[str | None, Query(max_length=500, description="Comma-separated codes")] = None,
-    eng: Engine = Depends(deps.engine),
-    _key: KeyInfo | None = Depends(deps.reader),
+    eng: deps.EngineDep,
+    _key: deps.Reader,
 ) -> Any:
     if analysis_function("gaps") is None:
         return _not_available("gaps")
@@ -110,9 +111,10 @@ def history_of(conn: Connection, entity_id: str, referents: list[str]) -> dict[s
 
 @router.get("/entities/{entity_id}/history", summary="Legal timeline and versions of an entity")
 def history(
+    *,
     entity_id: EntityId,
-    eng: Engine = Depends(deps.engine),
-    _key: KeyInfo | None = Depends(deps.reader),
+    eng: deps.EngineDep,
+    _key: deps.Reader,
 ) -> dict[str, Any]:
     bundle = _bundle_or_404(eng, entity_id)
     with eng.connect() as conn:
@@ -122,11 +124,12 @@ def history(
 
 @router.get("/audit", summary="The audit trail and whether its hash chain holds (admin)")
 def audit_trail(
+    *,
     after_id: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 100,
     action: Annotated[str | None, Query(max_length=64)] = None,
-    eng: Engine = Depends(deps.engine),
-    _key: KeyInfo = Depends(deps.require("admin")),
+    eng: deps.EngineDep,
+    _key: deps.AdminKey,
 ) -> dict[str, Any]:
     with eng.connect() as conn:
         report = verify_chain(conn)

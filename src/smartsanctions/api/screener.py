@@ -50,14 +50,14 @@ def queries_for(entity: dict[str, Any]) -> list[Query]:
         if joined:
             names.append(joined)
     identifiers = tuple(v.strip() for p in ID_PROPS for v in props.get(p, []) if isinstance(v, str) and v.strip())
-    common = {
-        "birth_date": _first(props, ("birthDate",)),
-        "country": _first(props, COUNTRY_PROPS),
-        "schema": entity.get("schema") or None,
-        "identifiers": identifiers,
-        "gender": _first(props, ("gender",)),
-    }
-    return [Query(name=name, **common) for name in (names[:MAX_NAMES] or [""])]
+    birth_date = _first(props, ("birthDate",))
+    country = _first(props, COUNTRY_PROPS)
+    gender = _first(props, ("gender",))
+    schema = entity.get("schema") or None
+    return [
+        Query(name=name, birth_date=birth_date, country=country, schema=schema, identifiers=identifiers, gender=gender)
+        for name in (names[:MAX_NAMES] or [""])
+    ]
 
 
 class Screener:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Body, HTTPException, Path, Query
 from sqlalchemy import Engine, select
 
 from smartsanctions.api import deps
@@ -13,7 +13,6 @@ from smartsanctions.api.auditlog import audited
 from smartsanctions.api.authored import AuthoredError, AuthoredFolder, Written, entry_index, new_version
 from smartsanctions.api.decisions import latest_decisions, party_key, record_decision
 from smartsanctions.api.entities import find_bundle
-from smartsanctions.api.keys import KeyInfo
 from smartsanctions.api.models import AuthoredEntryIn, DecisionIn, JudgementIn
 from smartsanctions.store.audit import append_audit
 from smartsanctions.store.queries import data_version
@@ -34,9 +33,10 @@ def _require_entity(eng: Engine, entity_id: str) -> None:
 
 @router.post("/judgements", status_code=201, summary="Record that two entities are / are not the same (analyst)")
 def post_judgement(
+    *,
     body: JudgementIn,
-    key: KeyInfo = Depends(deps.require("analyst")),
-    eng: Engine = Depends(deps.engine),
+    key: deps.AnalystKey,
+    eng: deps.EngineDep,
 ) -> dict[str, Any]:
     if body.left_id == body.right_id:
         raise HTTPException(status_code=422, detail="a judgement needs two different entities")
@@ -46,11 +46,12 @@ def post_judgement(
     at = datetime.now(UTC)
     author = deps.actor(key)
     with audited(eng) as conn:
-        new_id = conn.execute(
+        inserted = conn.execute(
             judgement.insert().values(
                 left_id=left, right_id=right, judgement=body.judgement, author=author, created_at=at, note=body.note
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        new_id = inserted[0] if inserted else None
         record = {"id": new_id, "left_id": left, "right_id": right, "judgement": body.judgement, "note": body.note}
         digest = append_audit(conn, author, "judgement", record, data_version=data_version(conn))
     return {**record, "author": author, "created_at": at.isoformat(), "audit_hash": digest}
@@ -58,9 +59,10 @@ def post_judgement(
 
 @router.get("/judgements", summary="Stored judgements, optionally about one entity")
 def get_judgements(
+    *,
     entity_id: Annotated[str | None, Query(max_length=300)] = None,
-    _key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
+    _key: deps.Reader,
+    eng: deps.EngineDep,
 ) -> dict[str, Any]:
     query = select(judgement).order_by(judgement.c.id)
     if entity_id:
@@ -85,9 +87,10 @@ def get_judgements(
 
 @router.post("/decisions", status_code=201, summary="Mark a screening hit true or false for a party (analyst)")
 def post_decision(
+    *,
     body: DecisionIn,
-    key: KeyInfo = Depends(deps.require("analyst")),
-    eng: Engine = Depends(deps.engine),
+    key: deps.AnalystKey,
+    eng: deps.EngineDep,
 ) -> dict[str, Any]:
     if body.party_key:
         party = body.party_key
@@ -106,9 +109,10 @@ def post_decision(
 
 @router.get("/decisions", summary="Decisions taken for a party (analyst)")
 def get_decisions(
+    *,
     party: Annotated[str, Query(min_length=1, max_length=200, description="A party_key from /match")],
-    _key: KeyInfo = Depends(deps.require("analyst")),
-    eng: Engine = Depends(deps.engine),
+    _key: deps.AnalystKey,
+    eng: deps.EngineDep,
 ) -> dict[str, Any]:
     from smartsanctions.store.schema import screening_decision
 
@@ -156,7 +160,8 @@ def _current(folder: AuthoredFolder, list_id: str) -> dict[str, Any]:
 
 @router.get("/authored", summary="Authored lists kept by this server")
 def authored_lists(
-    config: deps.Settings = Depends(deps.settings), _key: KeyInfo | None = Depends(deps.reader)
+    *,
+    config: deps.SettingsDep, _key: deps.Reader
 ) -> dict[str, Any]:
     folder = _folder(config)
     return {"lists": folder.lists()}
@@ -164,18 +169,20 @@ def authored_lists(
 
 @router.get("/authored/{list_id}", summary="The current version of an authored list")
 def authored_list(
-    list_id: ListId, config: deps.Settings = Depends(deps.settings), _key: KeyInfo | None = Depends(deps.reader)
+    *,
+    list_id: ListId, config: deps.SettingsDep, _key: deps.Reader
 ) -> dict[str, Any]:
     return _current(_folder(config), list_id)
 
 
 @router.put("/authored/{list_id}", summary="Create or replace an authored list: metadata and entries (admin)")
 def put_authored_list(
+    *,
     list_id: ListId,
     document: Annotated[dict[str, Any], Body(description="Metadata keys and 'entries', as in docs/authored-lists.md")],
-    key: KeyInfo = Depends(deps.require("admin")),
-    eng: Engine = Depends(deps.engine),
-    config: deps.Settings = Depends(deps.settings),
+    key: deps.AdminKey,
+    eng: deps.EngineDep,
+    config: deps.SettingsDep,
 ) -> dict[str, Any]:
     folder = _folder(config)
     if document.get("list_id", list_id) != list_id:
@@ -197,12 +204,13 @@ def _entry(body: AuthoredEntryIn, entry_id: str | None = None) -> tuple[dict[str
 
 @router.post("/authored/{list_id}/entries", status_code=201, summary="Designate: add an entry (admin)")
 def add_entry(
+    *,
     list_id: ListId,
     body: AuthoredEntryIn,
     published: Published = None,
-    key: KeyInfo = Depends(deps.require("admin")),
-    eng: Engine = Depends(deps.engine),
-    config: deps.Settings = Depends(deps.settings),
+    key: deps.AdminKey,
+    eng: deps.EngineDep,
+    config: deps.SettingsDep,
 ) -> dict[str, Any]:
     folder = _folder(config)
     doc = new_version(_current(folder, list_id), published.isoformat() if published else None)
@@ -216,13 +224,14 @@ def add_entry(
 
 @router.put("/authored/{list_id}/entries/{entry_id}", summary="Amend an entry: replace its fields (admin)")
 def amend_entry(
+    *,
     list_id: ListId,
     entry_id: EntryId,
     body: AuthoredEntryIn,
     published: Published = None,
-    key: KeyInfo = Depends(deps.require("admin")),
-    eng: Engine = Depends(deps.engine),
-    config: deps.Settings = Depends(deps.settings),
+    key: deps.AdminKey,
+    eng: deps.EngineDep,
+    config: deps.SettingsDep,
 ) -> dict[str, Any]:
     folder = _folder(config)
     doc = new_version(_current(folder, list_id), published.isoformat() if published else None)
@@ -238,13 +247,14 @@ def amend_entry(
 
 @router.delete("/authored/{list_id}/entries/{entry_id}", summary="Delist an entry (admin)")
 def delist_entry(
+    *,
     list_id: ListId,
     entry_id: EntryId,
     published: Published = None,
     note: Annotated[str | None, Query(max_length=2000)] = None,
-    key: KeyInfo = Depends(deps.require("admin")),
-    eng: Engine = Depends(deps.engine),
-    config: deps.Settings = Depends(deps.settings),
+    key: deps.AdminKey,
+    eng: deps.EngineDep,
+    config: deps.SettingsDep,
 ) -> dict[str, Any]:
     folder = _folder(config)
     doc = new_version(_current(folder, list_id), published.isoformat() if published else None)

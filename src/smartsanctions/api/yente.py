@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import RedirectResponse
 from followthemoney import model
 from sqlalchemy import Engine
 
 from smartsanctions.api import deps
-from smartsanctions.api.auditlog import audited
 from smartsanctions.api.decisions import latest_decisions, party_key
-from smartsanctions.api.entities import EntityCache, adjacency, find_bundle, yente_entity
-from smartsanctions.api.keys import KeyInfo
+from smartsanctions.api.entities import adjacency, find_bundle, yente_entity
 from smartsanctions.api.models import MatchRequest
 from smartsanctions.api.screener import Screener, UnknownDataset
 from smartsanctions.screening.index import DEFAULT_THRESHOLD
-from smartsanctions.store.audit import append_audit
 from smartsanctions.store.queries import lists_summary
 from smartsanctions.store.views import find_records
 
@@ -105,13 +104,13 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="Readiness: the screening index is loaded")
-def readyz(scr: Screener = Depends(deps.screener)) -> dict[str, str]:
+def readyz(scr: deps.ScreenerDep) -> dict[str, str]:
     scr.loaded()
     return {"status": "ok"}
 
 
 @router.get("/algorithms", summary="The matching algorithm (there is one)")
-def algorithms(_key: KeyInfo | None = Depends(deps.reader)) -> dict[str, Any]:
+def algorithms(_key: deps.Reader) -> dict[str, Any]:
     return {
         "algorithms": [
             {
@@ -127,7 +126,8 @@ def algorithms(_key: KeyInfo | None = Depends(deps.reader)) -> dict[str, Any]:
 
 @router.get("/catalog", summary="Datasets: 'default', each authority, each list")
 def catalog(
-    eng: Engine = Depends(deps.engine), _key: KeyInfo | None = Depends(deps.reader)
+    *,
+    eng: deps.EngineDep, _key: deps.Reader
 ) -> dict[str, Any]:
     with eng.connect() as conn:
         summary = lists_summary(conn)
@@ -158,6 +158,7 @@ def catalog(
 
 @router.post("/match/{dataset}", summary="Screen parties (yente's match by example)")
 def match(
+    *,
     dataset: Dataset,
     body: MatchRequest,
     threshold: Annotated[float, Query(ge=0.0, le=1.0, description="Score from which a hit is a match")] = DEFAULT_THRESHOLD,
@@ -167,10 +168,11 @@ def match(
     include_dataset: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
     exclude_dataset: Annotated[list[str], Query()] = [],  # noqa: B006
     exclude_entity_ids: Annotated[list[str], Query()] = [],  # noqa: B006
-    key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
-    scr: Screener = Depends(deps.screener),
-    cache: EntityCache = Depends(deps.entity_cache),
+    key: deps.Reader,
+    eng: deps.EngineDep,
+    scr: deps.ScreenerDep,
+    cache: deps.CacheDep,
+    writer: deps.WriterDep,
 ) -> dict[str, Any]:
     for query_key, example in body.queries.items():
         _check_schema(query_key, example.schema_)
@@ -192,7 +194,7 @@ def match(
         answered[query_key] = (payload, party_key(payload), results)
     responses: dict[str, Any] = {}
     audit_results: dict[str, Any] = {}
-    with audited(eng) as conn:
+    with eng.connect() as conn:
         for query_key, (payload, party, results) in answered.items():
             decisions = latest_decisions(conn, party, [r["id"] for r in results])
             entities = cache.get_many([r["id"] for r in results], version)
@@ -210,26 +212,25 @@ def match(
                     {"id": s["id"], "score": s["score"], "match": s["match"], "cleared": s["cleared"]} for s in scored
                 ],
             }
-        digest = append_audit(
-            conn,
-            deps.actor(key),
-            "screening",
-            {
-                "endpoint": f"/match/{dataset}",
-                "params": {
-                    "threshold": threshold,
-                    "cutoff": cutoff,
-                    "limit": limit,
-                    "algorithm": algorithm,
-                    "include_dataset": include_dataset,
-                    "exclude_dataset": exclude_dataset,
-                    "exclude_entity_ids": exclude_entity_ids,
-                },
-                "queries": {k: v[0] for k, v in answered.items()},
-                "results": audit_results,
+    digest = writer.append(
+        deps.actor(key),
+        "screening",
+        {
+            "endpoint": f"/match/{dataset}",
+            "params": {
+                "threshold": threshold,
+                "cutoff": cutoff,
+                "limit": limit,
+                "algorithm": algorithm,
+                "include_dataset": include_dataset,
+                "exclude_dataset": exclude_dataset,
+                "exclude_entity_ids": exclude_entity_ids,
             },
-            data_version=version or None,
-        )
+            "queries": {k: v[0] for k, v in answered.items()},
+            "results": audit_results,
+        },
+        data_version=version or None,
+    )
     return {
         "responses": responses,
         "matcher": {"name": ALGORITHM, "threshold": threshold, "cutoff": cutoff},
@@ -241,16 +242,17 @@ def match(
 
 @router.get("/search/{dataset}", summary="Find entities by name or ID")
 def search(
+    *,
     dataset: Dataset,
     q: Annotated[str, Query(max_length=500)] = "",
     limit: Annotated[int, Query(ge=1, le=500)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     schema: Annotated[str | None, Query(max_length=64)] = None,
     countries: Annotated[list[str], Query()] = [],  # noqa: B006
-    _key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
-    scr: Screener = Depends(deps.screener),
-    cache: EntityCache = Depends(deps.entity_cache),
+    _key: deps.Reader,
+    eng: deps.EngineDep,
+    scr: deps.ScreenerDep,
+    cache: deps.CacheDep,
 ) -> dict[str, Any]:
     lists = _lists(scr, dataset, [])
     text = q.replace("\x00", "").strip()
@@ -303,14 +305,22 @@ def _bundle_or_404(eng: Engine, entity_id: str) -> Any:
     return bundle
 
 
-@router.get("/entities/{entity_id}", summary="One entity, with its sanctions and relations nested")
+@router.get(
+    "/entities/{entity_id}", summary="One entity, with its sanctions and relations nested", response_model=None
+)
 def entity(
+    *,
     entity_id: EntityId,
     nested: bool = True,
-    _key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
-) -> dict[str, Any]:
-    return yente_entity(_bundle_or_404(eng, entity_id), nested=nested)
+    _key: deps.Reader,
+    eng: deps.EngineDep,
+) -> Any:
+    bundle = _bundle_or_404(eng, entity_id)
+    if bundle.id != entity_id:
+        # A source record merged into a canonical entity: yente redirects to the canonical one.
+        target = f"/entities/{quote(bundle.id, safe='')}" + ("" if nested else "?nested=false")
+        return RedirectResponse(target, status_code=308)
+    return yente_entity(bundle, nested=nested)
 
 
 def _page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
@@ -324,11 +334,12 @@ def _page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any
 
 @router.get("/entities/{entity_id}/adjacent", summary="Entities linked to this one, by property")
 def adjacent(
+    *,
     entity_id: EntityId,
     limit: Annotated[int, Query(ge=1, le=500)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-    _key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
+    _key: deps.Reader,
+    eng: deps.EngineDep,
 ) -> dict[str, Any]:
     bundle = _bundle_or_404(eng, entity_id)
     groups = adjacency(bundle)
@@ -340,12 +351,13 @@ def adjacent(
 
 @router.get("/entities/{entity_id}/adjacent/{prop}", summary="Entities linked to this one by one property")
 def adjacent_prop(
+    *,
     entity_id: EntityId,
     prop: Annotated[str, Path(min_length=1, max_length=64)],
     limit: Annotated[int, Query(ge=1, le=500)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-    _key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
+    _key: deps.Reader,
+    eng: deps.EngineDep,
 ) -> dict[str, Any]:
     bundle = _bundle_or_404(eng, entity_id)
     return _page(adjacency(bundle).get(prop, []), limit, offset)

@@ -3,7 +3,7 @@
 People's judgements come first: "same" pairs are joined unconditionally (unless that
 would join a "not same" pair), then scored pairs are joined strongest first. A join is
 refused when it would put into one cluster two records that a person judged "not same",
-two records of the same list, records citing different UN references, records of
+two records of the same list (unless the pair's evidence is overwhelming), records citing different UN references, records of
 incompatible schemata, or two records whose features contradict each other (different
 birth dates or genders). The order is fixed (score, then IDs), so the outcome is
 deterministic.
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from smartsanctions.consolidate.features import RecordFeatures, common_schema
+from smartsanctions.consolidate.scoring import SAME_LIST_AT
 
 
 @dataclass
@@ -73,14 +74,14 @@ class _Clusterer:
             for b in y.members:
                 yield (a, b) if a < b else (b, a)
 
-    def conflict(self, rx: int, ry: int, judged: bool) -> str | None:
+    def conflict(self, rx: int, ry: int, judged: bool, score: float = 0.0) -> str | None:
         x, y = self.clusters[rx], self.clusters[ry]
         pairs = list(self._pairs(x, y))
         if any(p in self.not_same for p in pairs):
             return "judged not the same"
         if judged:
             return None
-        if x.lists & y.lists:
+        if x.lists & y.lists and score < SAME_LIST_AT:
             return "same list"
         if x.un_refs and y.un_refs and not (x.un_refs & y.un_refs):
             return "different UN references"
@@ -130,7 +131,7 @@ def cluster(
         ra, rb = c.find(edge.left), c.find(edge.right)
         if ra == rb:
             continue
-        why = c.conflict(ra, rb, judged=False)
+        why = c.conflict(ra, rb, judged=False, score=edge.score)
         if why:
             refused.append((edge, why))
             continue

@@ -30,7 +30,7 @@ ID_PROPS = (
     "serialNumber",
 )
 # A UN reference as the lists write it: two letters, 'i' (individual) or 'e' (entity), a number.
-UN_REF = re.compile(r"\b([A-Z]{2}[ie])\.\s?(\d{1,4})\b")
+UN_REF = re.compile(r"\b([A-Z]{2}[ie])\.\s?(\d{1,4})\b", re.IGNORECASE)
 _UN_REF_CITED = re.compile(r"\(UN Ref\)\s*:\s*([A-Z]{2}[ie])\.\s?(\d{1,4})")
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -59,6 +59,7 @@ class RecordFeatures:
     position_words: frozenset[str]
     kind: str
     weak_names: list[str] = field(default_factory=list)
+    primary: frozenset[str] = frozenset()  # the list's main name(s), as given
 
     @property
     def birth_years(self) -> frozenset[int]:
@@ -100,6 +101,10 @@ def normalise_identifier(value: str) -> str | None:
     return text
 
 
+def _un_ref(prefix: str, number: str) -> str:
+    return f"{prefix[:2].upper()}{prefix[2].lower()}.{int(number):03d}"
+
+
 def un_refs_of(entities: list[dict[str, Any]]) -> set[str]:
     """UN reference numbers the record states as its own (not the ones it merely mentions)."""
     refs: set[str] = set()
@@ -109,20 +114,39 @@ def un_refs_of(entities: list[dict[str, Any]]) -> set[str]:
     for entity in entities:
         if entity["schema"] == "Sanction":
             for value in entity["properties"].get("unscId", []):
-                match = UN_REF.search(value.upper())
+                match = UN_REF.search(value)
                 if match:
-                    refs.add(f"{match.group(1)}.{int(match.group(2)):03d}")
+                    refs.add(_un_ref(match.group(1), match.group(2)))
     for note in target["properties"].get("notes", []):
         for match in _UN_REF_CITED.finditer(note):
-            refs.add(f"{match.group(1)}.{int(match.group(2)):03d}")
+            refs.add(_un_ref(match.group(1), match.group(2)))
     return refs
+
+
+# Only an acronym in parentheses is dropped: "(BANGLADESH BRANCH)" tells entities apart.
+_PARENTHESES = re.compile(r"\s*\((?:[A-Z0-9][A-Za-z0-9.&-]{1,7})\)\s*")
+_SPLITS = re.compile(r"\s+/\s+|\s*;\s*")
+
+
+def name_variants(name: str) -> list[str]:
+    """The name, plus its form without a parenthesised acronym ("GLOBAL RELIEF FOUNDATION
+    (GRF)") and the halves of "A / B" double names."""
+    out = [name]
+    bare = _PARENTHESES.sub(" ", name).strip(" :-,")
+    if bare and bare != name:
+        out.append(bare)
+    for form in list(out):
+        halves = [h.strip() for h in _SPLITS.split(form) if len(h.split()) >= 2]
+        if len(halves) > 1:
+            out.extend(halves)
+    return out
 
 
 def _analyse_names(names: list[str], kind: str) -> list[AnalysedName]:
     is_org: bool | None = {PERSON: False, ORG: True}.get(kind)
     seen: set[str] = set()
     out = []
-    for name in names:
+    for name in (v for n in names for v in name_variants(n)):
         analysed = analyse(name, is_org)
         key = " ".join(analysed.texts)
         if not analysed.parts or key in seen:
@@ -175,6 +199,7 @@ def extract(
         ),
         kind=kind,
         weak_names=[n for p in WEAK_NAME_PROPS for n in props.get(p, [])],
+        primary=frozenset(props.get("name", [caption])),
     )
 
 

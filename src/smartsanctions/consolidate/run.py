@@ -33,6 +33,7 @@ from smartsanctions.consolidate.merge import (
     merged_schema,
     sanction_summary,
 )
+from smartsanctions.consolidate.parallel import map_chunks
 from smartsanctions.consolidate.pillars import RelationFact, TextEvidence, relation_pillars, text_pillars
 from smartsanctions.consolidate.relations import (
     Party,
@@ -121,10 +122,7 @@ def consolidate(engine: Engine, *, use_un_refs: bool = True, actor: str = "cli")
         summary.data_version = data_version(conn)
         cache = _load_cache(conn, {r.version_id for r in records})
     timer.lap("load")
-    features = [
-        extract(r.record_id, r.list_id, r.authority, r.version_id, r.schema, r.caption, r.current, r.entities)
-        for r in records
-    ]
+    features = all_features(records)
     summary.records = len(records)
     summary.current_records = sum(1 for r in records if r.current)
     timer.lap("features")
@@ -193,6 +191,19 @@ def consolidate(engine: Engine, *, use_un_refs: bool = True, actor: str = "cli")
             summary.data_version,
         )
     return summary
+
+
+def _features_chunk(records: Sequence[tuple[int, SourceRecord]], _context: None) -> list[tuple[int, RecordFeatures]]:
+    return [
+        (i, extract(r.record_id, r.list_id, r.authority, r.version_id, r.schema, r.caption, r.current, r.entities))
+        for i, r in records
+    ]
+
+
+def all_features(records: Sequence[SourceRecord]) -> list[RecordFeatures]:
+    """Features of every record, in the records' order."""
+    done = map_chunks(_features_chunk, list(enumerate(records)), None)
+    return [f for _i, f in sorted(done, key=lambda t: t[0])]
 
 
 def _load_cache(conn: Connection, versions: set[int]) -> dict[tuple[int, int], tuple[int, str]]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from smartsanctions.consolidate.features import PERSON, RecordFeatures
-from smartsanctions.consolidate.namescore import BestName, best_names, explain
+from smartsanctions.consolidate.namescore import BestName, NameIndex, explain
+from smartsanctions.consolidate.parallel import map_chunks
 
 SCORER_VERSION = "v1"
 MERGE_AT = 1.0
@@ -22,6 +23,8 @@ NAME_PIVOT = 0.90  # a name score at the pivot contributes nothing
 NAME_SLOPE = 10.0
 MIN_NAME = 0.70  # below this a pair is not kept whatever else it shares
 UN_REF_POINTS = 3.0
+PRIMARY_POINTS = 0.1  # both records' main names matched (not aliases): ranks competing merges
+SAME_LIST_AT = 4.0  # two entries of one list are merged only on overwhelming evidence
 
 
 @dataclass
@@ -93,6 +96,9 @@ def score_features(a: RecordFeatures, b: RecordFeatures, name: BestName) -> tupl
         "right": name.right.original if name.right else None,
     }
     total = name_points
+    if name.left and name.right and name.left.original in a.primary and name.right.original in b.primary:
+        features["name"]["primary"] = True
+        total += PRIMARY_POINTS
     terms = [("birth_date", _dob_points), ("identifier", _identifier_points), ("country", _country_points)]
     if a.kind == PERSON or b.kind == PERSON:
         terms += [("gender", _gender_points), ("position", _position_points)]
@@ -104,16 +110,28 @@ def score_features(a: RecordFeatures, b: RecordFeatures, name: BestName) -> tupl
     return total, features
 
 
-def score_pairs(features: Sequence[RecordFeatures], pairs: Sequence[tuple[int, int]]) -> list[PairScore]:
+def score_pairs(
+    features: Sequence[RecordFeatures], pairs: Sequence[tuple[int, int]], index: NameIndex | None = None
+) -> list[PairScore]:
     """Score index pairs, batching the name comparison per left record."""
     by_left: dict[int, list[int]] = defaultdict(list)
     for a, b in pairs:
         by_left[a].append(b)
+    if index is None:
+        index = NameIndex([f.analysed for f in features])
+    work = [(a, sorted(by_left[a])) for a in sorted(by_left)]
+    out = map_chunks(_score_chunk, work, (features, index))
+    return sorted(out, key=lambda p: (p.left, p.right))
+
+
+def _score_chunk(
+    work: Sequence[tuple[int, list[int]]], context: tuple[Sequence[RecordFeatures], NameIndex]
+) -> list[PairScore]:
+    features, index = context
     out: list[PairScore] = []
-    for a in sorted(by_left):
-        rights = sorted(by_left[a])
+    for a, rights in work:
         fa = features[a]
-        names = best_names(fa.analysed, [features[b].analysed for b in rights])
+        names = index.best(a, rights)
         for b, name in zip(rights, names, strict=True):
             if name.score < MIN_NAME:
                 continue

@@ -6,7 +6,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .conventions import ARTICLES, DIN_WORDS, abd_compound, din_compound, skeleton, tables, variant_group
+from .conventions import (
+    ARTICLES,
+    DIN_WORDS,
+    abd_compound,
+    din_compound,
+    skeleton,
+    tables,
+    variant_group,
+    vowel_shape,
+)
 from .normalise import clean, fold_homoglyphs, fold_latin, simple_key
 from .translit import to_latin, word_script
 
@@ -15,7 +24,7 @@ MAX_TOKENS = 12
 
 # Kinds of name part, and how much each counts when names are compared.
 NAME, INITIAL, ORG_TERM = "name", "initial", "org"
-KIND_WEIGHT = {NAME: 1.0, INITIAL: 0.35, ORG_TERM: 0.15}
+KIND_WEIGHT = {NAME: 1.0, INITIAL: 0.35, ORG_TERM: 0.06}
 
 _SPLIT_RE = re.compile(r"[^0-9a-z]+")
 _APOSTROPHES = re.compile(r"['’‘`´ʻʼʾʿ]")
@@ -32,6 +41,7 @@ class Part:
     variant: int
     kind: str
     abjad: bool = False  # romanised from Arabic or Hebrew script: short vowels were not written
+    shape: str = ""  # vowel runs as 'V': two spellings with one shape differ only in vowels
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +87,9 @@ def _merge(tokens: list[str], is_org: bool) -> tuple[list[tuple[str, str]], list
         if tok in t.titles and n_candidates > 1 and not is_org:
             dropped.append(tok)
             continue
-        if (tok in t.particles or tok in ARTICLES) and not (is_org and tok in t.org_terms):
-            if len(tokens) > 1:
-                dropped.append(tok)
-                continue
+        if (tok in t.particles or tok in ARTICLES) and not (is_org and tok in t.org_terms) and len(tokens) > 1:
+            dropped.append(tok)
+            continue
         if tok in DIN_WORDS and kept and not pending:
             prev, kind = kept.pop()
             kept.append((prev + "din", kind))
@@ -120,7 +129,7 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     if len(merged) > MAX_TOKENS:
         merged = merged[:MAX_TOKENS]
     from_abjad = bool(abjad) and script in ("arabic", "hebrew")
-    parts = tuple(Part(tok, skeleton(tok), variant_group(tok), kind, from_abjad) for tok, kind in merged)
+    parts = tuple(Part(tok, skeleton(tok), variant_group(tok), kind, from_abjad, vowel_shape(tok)) for tok, kind in merged)
     return AnalysedName(name, simple_key(text), script, parts, tuple(dropped))
 
 

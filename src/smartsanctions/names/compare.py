@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,8 @@ from rapidfuzz.process import cdist
 from .analyse import INITIAL, KIND_WEIGHT, AnalysedName, Part, analyse, is_org_schema
 from .conventions import tables
 
-SKELETON_FLOOR = 0.80  # similarity of two parts with the same consonant skeleton (plus a share of the ratio)
+SKELETON_FLOOR = 0.80  # two parts with the same skeleton and vowel shape (plus a share of the ratio)
+ABJAD_FLOOR = 0.88  # the same skeleton when one side was romanised from Arabic/Hebrew: all it carries
 LATIN_SKELETON_FLOOR = 0.55  # the same between two Latin spellings, where vowels were written
 VARIANT_SIM = 0.95  # two known spellings of the same name part
 INITIAL_SIM = 0.80  # "J" against "John"
@@ -45,12 +47,13 @@ class NameScore:
 class PartArrays:
     """Name parts as parallel arrays, ready for vectorised comparison."""
 
-    texts: list[str]
+    texts: Sequence[str]  # a list, or a numpy object array of str
     skeletons: np.ndarray  # str array
     variants: np.ndarray  # int32, -1 = none
     initial: np.ndarray  # bool
     first: np.ndarray  # int32 code point of the first letter
     abjad: np.ndarray  # bool: romanised from a script that leaves short vowels out
+    shapes: np.ndarray  # object array of vowel shapes
 
     @classmethod
     def of(cls, parts: Sequence[Part]) -> PartArrays:
@@ -62,16 +65,17 @@ class PartArrays:
             initial=np.array([p.kind == INITIAL for p in parts], dtype=bool),
             first=np.array([ord(p.text[0]) if p.text else 0 for p in parts], dtype=np.int32),
             abjad=np.array([p.abjad for p in parts], dtype=bool),
+            shapes=np.array([p.shape for p in parts], dtype=object),
         )
 
     def take(self, idx: np.ndarray) -> PartArrays:
         return PartArrays([self.texts[i] for i in idx.tolist()], self.skeletons[idx], self.variants[idx],
-                          self.initial[idx], self.first[idx], self.abjad[idx])
+                          self.initial[idx], self.first[idx], self.abjad[idx], self.shapes[idx])
 
 
 def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
     """Stretched part similarity, shape (len(q), len(u)), float32 in [0, 1]."""
-    if not q.texts or not u.texts:
+    if not len(q.texts) or not len(u.texts):
         return np.zeros((len(q.texts), len(u.texts)), dtype=np.float32)
     ratio = cdist(q.texts, u.texts, scorer=Indel.normalized_similarity, dtype=np.float32, workers=1)
     qv = q.variants[:, None]
@@ -82,7 +86,9 @@ def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
     sim = ratio
     # with an abjad on either side the vowels are guesses; between two Latin spellings they count
     abjad = q.abjad[:, None] | u.abjad[None, :]
-    floor = np.where(abjad, SKELETON_FLOOR + 0.15 * ratio, LATIN_SKELETON_FLOOR + 0.25 * ratio)
+    same_shape = q.shapes[:, None] == u.shapes[None, :]
+    floor = np.where(abjad, ABJAD_FLOOR + 0.1 * ratio,
+                     np.where(same_shape, SKELETON_FLOOR + 0.15 * ratio, LATIN_SKELETON_FLOOR + 0.25 * ratio))
     sim = np.where(same_skel, np.maximum(sim, floor), sim)
     sim = np.where(same_var, np.maximum(sim, VARIANT_SIM), sim)
     initials = (q.initial[:, None] | u.initial[None, :]) & (q.first[:, None] == u.first[None, :])
@@ -168,12 +174,17 @@ def finish(score: float, a: AnalysedName, b: AnalysedName) -> float:
     return float(min(max(score, 0.0), NON_IDENTICAL_CAP))
 
 
+@lru_cache(maxsize=100_000)
+def arrays_of(name: AnalysedName) -> PartArrays:
+    return PartArrays.of(name.parts)
+
+
 def compare_analysed(
     a: AnalysedName, b: AnalysedName, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> NameScore:
     if not a.parts or not b.parts:
         return NameScore(0.0, {"reason": "a name has no comparable parts"})
-    m = similarity_matrix(PartArrays.of(a.parts), PartArrays.of(b.parts))
+    m = similarity_matrix(arrays_of(a), arrays_of(b))
     wa = static_weights(a) if wa is None else wa
     wb = static_weights(b) if wb is None else wb
     raw = float(aggregate(m[:, None, :], wa, wb[None, :])[0])

@@ -39,7 +39,7 @@ def tables() -> _Tables:
 
 # Hyphenated forms of the Arabic article, assimilated to sun letters ("ar-Rahman", "ash-Shami").
 ARTICLES = frozenset({"al", "el", "ul", "il", "ar", "ur", "er", "as", "us", "es", "ash", "ad", "ud", "ed", "at",
-                      "ut", "az", "uz", "an", "un", "ath", "adh", "ad"})
+                      "ut", "az", "uz", "an", "un", "ath", "adh"})
 _ABD_LINKS = ("oul", "ul", "el", "al", "ol", "il", "ou")
 _DIN_ENDINGS = ("uddin", "eddin", "eddine", "addin", "uddeen", "aldin", "eldin", "ed-din")
 DIN_WORDS = frozenset({"din", "deen", "dine", "eddin", "eddine", "uddin", "addin", "eldin", "aldin"})
@@ -100,3 +100,17 @@ def skeleton(token: str) -> str:
 def variant_group(token: str) -> int:
     """The id of the known spelling-variant group of a name part, or -1."""
     return tables().variant_of.get(token, -1)
+
+
+_VOWEL_SHAPE = str.maketrans({v: "V" for v in "aeiouy"})
+
+
+@lru_cache(maxsize=300_000)
+def vowel_shape(token: str) -> str:
+    """Vowel runs as one 'V', doubled letters once: 'laden'/'ladin' -> 'lVdVn', 'assad'/'asad' -> 'VsVd'."""
+    s = token.translate(_VOWEL_SHAPE)
+    out: list[str] = []
+    for ch in s:
+        if not out or ch != out[-1]:
+            out.append(ch)
+    return "".join(out)

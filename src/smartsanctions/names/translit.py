@@ -130,10 +130,10 @@ def _icu_latin(text: str) -> str:
     if not _ICU_TRIED:
         _ICU_TRIED = True
         try:
-            import icu  # type: ignore[import-not-found]
+            import icu
 
             _ICU = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
-        except Exception:  # pragma: no cover - ICU is optional
+        except Exception:  # noqa: BLE001 - ICU is optional; without it other scripts stay as they are
             _ICU = None
     if _ICU is None:
         return text

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +29,7 @@ from sqlalchemy import Engine
 from smartsanctions.screening.batch_io import RowReader, file_format, open_reader, open_writer
 from smartsanctions.screening.index import ScreeningIndex
 from smartsanctions.screening.model import Query
+from smartsanctions.screening.scoring import COUNTRY_MATCH, DOB_EXACT
 from smartsanctions.sources.base import SourceError
 
 FIELDS = ("id", "name", "dob", "country", "schema", "identifier")
@@ -180,13 +182,41 @@ def query_of(fields: QueryFields) -> Query | None:
     return Query(name=name, birth_date=dob, country=country, schema=schema, identifiers=idents)
 
 
+# Date of birth and country can lift a name score by at most this much (gender only lowers it),
+# so a name whose best name-only score is below threshold - FEATURE_LIFT cannot hit.
+FEATURE_LIFT = DOB_EXACT + COUNTRY_MATCH
+GATE_SIZE = 300_000
+_gates: weakref.WeakKeyDictionary[ScreeningIndex, dict[tuple[str, str | None, float], bool]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def may_hit(index: ScreeningIndex, name: str, schema: str | None, threshold: float) -> bool:
+    """Whether any entry's name score is close enough to ``threshold`` for features to matter.
+
+    Customer books repeat names (and most names hit nothing), so this name-only answer is
+    cached per index; rows whose name passes the gate get the full search, so results are
+    exactly those of ``index.search``.
+    """
+    gate = _gates.setdefault(index, {})
+    key = (name, schema, threshold)
+    found = gate.get(key)
+    if found is None:
+        if len(gate) >= GATE_SIZE:
+            gate.clear()
+        probe = Query(name=name, schema=schema)
+        found = gate[key] = bool(index.search(probe, threshold=threshold, limit=1,
+                                              min_score=threshold - FEATURE_LIFT - 1e-6))
+    return found
+
+
 def screen_chunk(index: ScreeningIndex, rows: Sequence[QueryFields], threshold: float) -> list[list[Hit]]:
     """The hits of each row, best first; identical queries in a chunk are screened once."""
     memo: dict[Query, list[Hit]] = {}
     results: list[list[Hit]] = []
     for fields_ in rows:
         query = query_of(fields_)
-        if query is None:
+        if query is None or (not query.identifiers and not may_hit(index, query.name, query.schema, threshold)):
             results.append([])
             continue
         hits = memo.get(query)

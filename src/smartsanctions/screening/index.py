@@ -15,6 +15,7 @@ explanations.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import pickle
 from collections.abc import Iterable, Sequence
@@ -22,13 +23,19 @@ from typing import Any
 
 import numpy as np
 
-from smartsanctions.names.analyse import INITIAL, KIND_WEIGHT, AnalysedName, Part, analyse, is_org_schema
+from smartsanctions.names.analyse import (
+    INITIAL,
+    KIND_WEIGHT,
+    ORG_TERM,
+    AnalysedName,
+    Part,
+    analyse,
+    is_org_schema,
+)
 from smartsanctions.names.compare import (
-    UNMATCHED_BELOW,
     PartArrays,
     aggregate,
     explain_pair,
-    finish,
     similarity_matrix,
 )
 
@@ -42,14 +49,20 @@ from .scoring import (
     schema_compatible,
 )
 
-# Calibrated on ../shared/data/eval (docs/screening.md): at 0.88, about 4 in 1,000 synthetic
+# Calibrated on ../shared/data/eval (docs/screening.md): at 0.90, about 4 in 1,000 synthetic
 # customers (common forename + surname) alert; see the calibration table for the trade-off.
-DEFAULT_THRESHOLD = 0.88
+DEFAULT_THRESHOLD = 0.90
 RETRIEVE = 96  # names scored exactly per query
 MAX_PARTS = 8  # name parts kept per indexed name
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
 COMMON_POSTINGS = 4000  # a part in more names than this is not used to retrieve if rarer parts exist
 _FORMAT = 1
+
+
+def _stable_hash(text: str) -> int:
+    """Same value in every process (str.__hash__ is salted per process; blobs travel)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                          "little", signed=True)
 
 
 def _deletions(s: str) -> list[str]:
@@ -84,6 +97,7 @@ class ScreeningIndex:
         self.name_entry = np.zeros(0, dtype=np.int32)
         self.name_text: list[str] = []
         self.name_key: list[str] = []
+        self.name_hash = np.zeros(0, dtype=np.int64)
         self.name_tok = np.zeros((0, MAX_PARTS), dtype=np.int32)
         self.vocab_parts: list[Part] = []
         self.vocab_text = np.zeros(0, dtype=object)
@@ -92,6 +106,7 @@ class ScreeningIndex:
         self.vocab_init = np.zeros(0, dtype=bool)
         self.vocab_first = np.zeros(0, dtype=np.int32)
         self.vocab_abjad = np.zeros(0, dtype=bool)
+        self.vocab_shape = np.zeros(0, dtype=object)
         self.vocab_weight = np.zeros(0, dtype=np.float32)
         self.post_ptr = np.zeros(1, dtype=np.int64)
         self.post_ids = np.zeros(0, dtype=np.int32)
@@ -137,6 +152,7 @@ class ScreeningIndex:
         for i, row in enumerate(rows):
             tok[i, : len(row)] = row
         self.name_tok = tok
+        self.name_hash = np.array([_stable_hash(k) for k in self.name_key], dtype=np.int64)
         self._set_vocab(parts)
         self._build_postings(rows)
         return self
@@ -150,10 +166,12 @@ class ScreeningIndex:
         self.vocab_init = arrays.initial
         self.vocab_first = arrays.first
         self.vocab_abjad = arrays.abjad
+        self.vocab_shape = arrays.shapes
 
     def _vocab_take(self, idx: np.ndarray) -> PartArrays:
-        return PartArrays(self.vocab_text[idx].tolist(), self.vocab_skel[idx], self.vocab_var[idx],
-                          self.vocab_init[idx], self.vocab_first[idx], self.vocab_abjad[idx])
+        return PartArrays(self.vocab_text[idx], self.vocab_skel[idx], self.vocab_var[idx],
+                          self.vocab_init[idx], self.vocab_first[idx], self.vocab_abjad[idx],
+                          self.vocab_shape[idx])
 
     def _build_postings(self, rows: list[list[int]]) -> None:
         nv = len(self.vocab_parts)
@@ -197,12 +215,12 @@ class ScreeningIndex:
     def to_bytes(self) -> bytes:
         """One blob (for Dask workers and files); ``from_bytes`` restores it."""
         state = {k: v for k, v in self.__dict__.items() if k != "vocab_parts"}
-        state["vocab_parts"] = [(p.text, p.skeleton, p.variant, p.kind, p.abjad) for p in self.vocab_parts]
+        state["vocab_parts"] = [(p.text, p.skeleton, p.variant, p.kind, p.abjad, p.shape) for p in self.vocab_parts]
         return pickle.dumps((_FORMAT, state), protocol=5)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> ScreeningIndex:
-        fmt, state = pickle.loads(blob)  # noqa: S301 - blobs come from to_bytes of this process's own build
+        fmt, state = pickle.loads(blob)
         if fmt != _FORMAT:
             raise ValueError(f"screening index format {fmt}, expected {_FORMAT}")
         self = cls()
@@ -220,34 +238,49 @@ class ScreeningIndex:
 
     def _retrieve(self, qa: PartArrays, an: AnalysedName, wq: np.ndarray) -> np.ndarray:
         """Indices of the names most worth scoring exactly."""
-        per_part: list[tuple[np.ndarray, np.ndarray]] = []
+        found_by_part: list[tuple[int, np.ndarray]] = []
         for i, part in enumerate(an.parts):
             found = [self.keys[k] for k in _keys(part, query=True) if k in self.keys]
-            if not found:
-                continue
-            vids = np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
-            sub = qa.take(np.array([i]))
-            ua = self._vocab_take(vids)
-            sims = similarity_matrix(sub, ua)[0]
-            keep = sims >= KEEP_PART_SIM
-            vids, sims = vids[keep], sims[keep]
-            if not len(vids):
-                continue
-            starts, ends = self.post_ptr[vids], self.post_ptr[vids + 1]
-            lengths = ends - starts
-            ids = np.concatenate([self.post_ids[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
-            w = np.repeat(sims * wq[i], lengths)
-            per_part.append((ids, w))
-        if not per_part:
+            if found:
+                found_by_part.append((i, np.concatenate(found) if len(found) > 1 else found[0]))
+        if not found_by_part:
             return np.zeros(0, dtype=np.int32)
-        sizes = [len(ids) for ids, _ in per_part]
-        smallest = min(sizes)
-        chosen = [pw for pw, size in zip(per_part, sizes, strict=True)
-                  if size <= COMMON_POSTINGS or size == smallest or len(per_part) == 1]
-        ids = np.concatenate([c[0] for c in chosen])
-        w = np.concatenate([c[1] for c in chosen])
-        uniq, inv = np.unique(ids, return_inverse=True)
-        acc = np.bincount(inv, weights=w)
+        # one vectorised comparison of all query parts with every vocabulary part their keys reached
+        union, inverse = np.unique(np.concatenate([v for _, v in found_by_part]), return_inverse=True)
+        sims_all = similarity_matrix(qa, self._vocab_take(union))  # (Q, U)
+        pos = 0
+        plans: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, int]] = []
+        for i, vids in found_by_part:
+            cols = np.unique(inverse[pos : pos + len(vids)])
+            pos += len(vids)
+            sims = sims_all[i, cols]
+            keep = sims >= KEEP_PART_SIM
+            kept, sims = union[cols[keep]], sims[keep]
+            if len(kept):
+                lengths = self.post_ptr[kept + 1] - self.post_ptr[kept]
+                plans.append((i, kept, sims, lengths, int(lengths.sum())))
+        if not plans:
+            return np.zeros(0, dtype=np.int32)
+        # parts found in very many names (or legal forms) only retrieve when nothing rarer does
+        smallest = min(p[4] for p in plans)
+        chosen = [p for p in plans if (p[4] <= COMMON_POSTINGS and an.parts[p[0]].kind != ORG_TERM)
+                  or p[4] == smallest]
+        ids_parts: list[np.ndarray] = []
+        w_parts: list[np.ndarray] = []
+        for i, kept, sims, lengths, total in chosen:
+            starts = self.post_ptr[kept]
+            offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+            ids_parts.append(self.post_ids[offsets])
+            w_parts.append(np.repeat(sims * wq[i], lengths))
+        ids = np.concatenate(ids_parts)
+        w = np.concatenate(w_parts)
+        if len(ids) > len(self.name_text) // 16:
+            acc_all = np.bincount(ids, weights=w, minlength=len(self.name_text))
+            uniq = np.flatnonzero(acc_all)
+            acc = acc_all[uniq]
+        else:
+            uniq, inv = np.unique(ids, return_inverse=True)
+            acc = np.bincount(inv, weights=w)
         if len(uniq) > RETRIEVE:
             top = np.argpartition(-acc, RETRIEVE)[:RETRIEVE]
             return np.asarray(uniq[top], dtype=np.int32)
@@ -282,12 +315,18 @@ class ScreeningIndex:
         best: dict[int, tuple[float, int, int]] = {}  # entry -> (name score, name index, row)
         m = np.zeros((0, 0, 0), dtype=np.float32)
         if len(cand_names):
-            scores, m = self._score_names(qa, wq, cand_names)
-            for row, (ni, raw) in enumerate(zip(cand_names.tolist(), scores.tolist(), strict=True)):
-                s = 1.0 if self.name_key[ni] == an.key else min(raw, 0.99)
-                ei = int(self.name_entry[ni])
-                if ei not in best or s > best[ei][0]:
-                    best[ei] = (s, ni, row)
+            raw, m = self._score_names(qa, wq, cand_names)
+            identical = self.name_hash[cand_names] == _stable_hash(an.key)
+            scores = np.where(identical, 1.0, np.minimum(raw, 0.99))
+            ents = self.name_entry[cand_names]
+            order = np.lexsort((-scores, ents))
+            _, first = np.unique(ents[order], return_index=True)
+            rows = order[first]
+            floor0 = min(threshold, 0.5) if min_score is None else min_score
+            # features move a score by at most DOB_EXACT + COUNTRY_MATCH up, so this keeps every contender
+            keep = rows[scores[rows] >= floor0 - 0.1] if not query.identifiers else rows
+            for row in keep.tolist():
+                best[int(ents[row])] = (float(scores[row]), int(cand_names[row]), row)
         for ei in by_ident:
             best.setdefault(ei, (0.0, -1, -1))
         floor = min(threshold, 0.5) if min_score is None else min_score
@@ -346,12 +385,13 @@ class ScreeningIndex:
 
     def search_many(self, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD,
                     limit: int = 10) -> list[list[Match]]:
-        """Screen many parties; repeated names share their analysis (cached)."""
-        return [self.search(q, threshold=threshold, limit=limit) for q in queries]
+        """Screen many parties. Repeated parties are screened once; name analysis is cached."""
+        seen: dict[Query, list[Match]] = {}
+        out: list[list[Match]] = []
+        for q in queries:
+            res = seen.get(q)
+            if res is None:
+                res = seen[q] = self.search(q, threshold=threshold, limit=limit)
+            out.append(res)
+        return out
 
-
-def finish_name_score(a: AnalysedName, b: AnalysedName, raw: float) -> float:
-    return finish(raw, a, b)
-
-
-__all__ = ["DEFAULT_THRESHOLD", "ScreeningIndex", "UNMATCHED_BELOW"]

@@ -19,8 +19,16 @@ from followthemoney.proxy import EntityProxy
 
 from smartsanctions.sources import xlsx
 from smartsanctions.sources.base import FileRole, ParsedList, Record, SourceError, SourceFormat
-from smartsanctions.sources.build import add_address, add_identification, add_sanction, collapse, new_record, put
+from smartsanctions.sources.build import (
+    add_address,
+    add_identification,
+    add_sanction,
+    collapse,
+    new_record,
+    put,
+)
 from smartsanctions.sources.relations import find_relations
+from smartsanctions.sources.uk_ofsi import read_country
 
 LIST_ID = "au-dfat"
 AUTHORITY = "au"
@@ -242,10 +250,9 @@ def _add_names(record: Record, group: _Group, primary: _Row) -> None:
 
 def _put_countries(target: EntityProxy, values: list[str]) -> None:
     for value in values:
-        before = len(target.get("nationality"))
-        for part in re.split(r"\s+and\s+|\s*[;/]\s*", value):
-            put(target, "nationality", part)
-        if len(target.get("nationality")) == before:
+        codes = [read_country(p) for p in re.split(r"\s+and\s+|\s*[;/,]\s*", value) if p]
+        put(target, "nationality", [c for c in codes if c])
+        if not codes or None in codes:
             put(target, "notes", f"Citizenship: {value}")
 
 
@@ -294,12 +301,12 @@ def listing_date(value: object) -> str | None:
 
 
 def _add_sanctions(record: Record, group: _Group) -> None:
-    programmes = list(dict.fromkeys(p for p in (r.text("Committees") for r in group.rows) if p))
+    programmes: list[str | None] = list(dict.fromkeys(p for p in (r.text("Committees") for r in group.rows) if p))
     listing = [r.values.get("Listing Information") for r in group.rows]
     listed = sorted({d for d in (listing_date(v) for v in listing) if d and len(d) == 10})
     controls = sorted({xlsx.cell_text(r.values.get("Control Date")) or "" for r in group.rows} - {""})
     texts = group.distinct("Listing Information")
-    for programme in programmes or [None]:
+    for programme in programmes or [None]:  # no committee named: still listed
         sanction = add_sanction(
             record, AUTHORITY, LIST_ID, programme,
             listing_date=listed[0] if listed else None,

@@ -63,6 +63,9 @@ LIST_FIELDS = {
 }
 SCHEMAS = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 CSV_SEPARATOR = "|"
+# PyYAML is pure Python (~2 s per MB): bigger authored lists belong in the CSV form.
+MAX_YAML_BYTES = 4 * 1024 * 1024
+MAX_YAML_LINE = 64 * 1024
 
 _AUTHORITY = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 _SLUG = re.compile(r"^[a-z0-9_]+$")
@@ -179,8 +182,17 @@ def _read_csv(path: Path, data: bytes) -> tuple[_Meta, list[_Entry], list[str]]:
 # ---------------------------------------------------------------------------------------
 
 
+def _check_yaml_size(path: Path, text: str) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_YAML_LINE:
+            raise SourceError(path, f"a line of {len(line)} characters (limit {MAX_YAML_LINE})", f"line {number}")
+    if len(text) > MAX_YAML_BYTES:
+        raise SourceError(path, f"{len(text)} characters of YAML (limit {MAX_YAML_BYTES}); use the CSV form for big lists")
+
+
 def _read_yaml(path: Path, data: bytes) -> tuple[_Meta, list[_Entry], list[str]]:
     decoded = decode(path, data)
+    _check_yaml_size(path, decoded.text)
     try:
         node = yaml.compose(decoded.text, Loader=_Loader)
         doc = yaml.load(decoded.text, Loader=_Loader)  # a SafeLoader subclass

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from smartsanctions.sources.base import FileRole, ParsedList, Record, SourceError, SourceFormat
-from smartsanctions.sources.build import add_address, add_sanction, collapse, new_record, put, short_hash
+from smartsanctions.sources.build import (
+    add_address,
+    add_sanction,
+    collapse,
+    is_real_date,
+    new_record,
+    put,
+    short_hash,
+)
 from smartsanctions.sources.csvsafe import read_table
 
 LIST_ID = "us-dpl"
@@ -72,9 +80,10 @@ def parse_us_date(text: str | None, path: Path, place: str) -> str | None:
         if not match:
             raise SourceError(path, f"bad date {text!r} (expected MM/DD/YYYY)", place)
         year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        raise SourceError(path, f"bad date {text!r} (expected MM/DD/YYYY)", place)
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    value = f"{year:04d}-{month:02d}-{day:02d}"
+    if not is_real_date(value):
+        raise SourceError(path, f"bad date {text!r} (no such day; expected MM/DD/YYYY)", place)
+    return value
 
 
 @dataclass

@@ -189,3 +189,16 @@ def add_identification(
         put(target, "registrationNumber", number)
     record.extras.append(ident)
     return ident
+
+
+def is_real_date(text: str) -> bool:
+    """Whether an ISO date or prefix ('YYYY', 'YYYY-MM', 'YYYY-MM-DD') names a real calendar date."""
+    parts = text.split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
+        return False
+    numbers = [int(p) for p in parts] + [1] * (3 - len(parts))
+    try:
+        date(*numbers)
+    except ValueError:
+        return False
+    return True

@@ -7,8 +7,9 @@ entities and ships, ``TitleOrShip`` (a person's title or a ship's type),
 ``ShipIMONumber``, ``DateOfBirthOrShipBuildDate``, ``Aliases`` and ``DateOfListing``.
 
 Records carry no identifier of their own. A listing is the item of a schedule of a
-regulation, so the ID is ``ca-sema:<regulation>/<schedule>/<item>``, e.g.
-``ca-sema:syria/part-2/60``: unique in the file (checked; a clash is refused), and
+regulation, so the ID is ``ca-sema:<regulation>_<schedule>_<item>`` of slugs, e.g.
+``ca-sema:syria_part-2_60`` (``_`` never occurs inside a slug, and unlike ``/`` it keeps
+the ID one URL path segment): unique in the file (checked; a clash is refused), and
 stable because Canada amends schedules by adding and repealing items, not renumbering.
 """
 
@@ -23,7 +24,7 @@ from followthemoney.proxy import EntityProxy
 from lxml import etree
 
 from smartsanctions.sources.base import FileRole, ParsedList, Record, SourceError, SourceFormat
-from smartsanctions.sources.build import add_sanction, collapse, new_record, put
+from smartsanctions.sources.build import add_sanction, collapse, is_real_date, new_record, put
 from smartsanctions.sources.xmlsafe import local, parse_xml
 
 LIST_ID = "ca-sema"
@@ -189,7 +190,7 @@ def _local_id(path: Path, fields: dict[str, str], place: str) -> tuple[str, str]
         raise SourceError(path, f"record without {' and '.join(missing)}: cannot identify it", place)
     programme, reg_slug = regulation(country)
     parts = [reg_slug, schedule_slug(fields.get("Schedule")), slug(item)]
-    return "/".join(p for p in parts if p), programme
+    return "_".join(p for p in parts if p), programme
 
 
 def _add_names(target: EntityProxy, fields: dict[str, str], schema: str, path: Path, place: str) -> None:
@@ -231,7 +232,7 @@ def _record(path: Path, element: etree._Element) -> Record:
     for tag in sorted(set(fields) - KNOWN_TAGS):
         put(target, "notes", f"{tag}: {fields[tag]}")
     listed = fields.get("DateOfListing")
-    if listed and not _ISO_PREFIX.match(listed):
+    if listed and not (_ISO_PREFIX.match(listed) and is_real_date(listed)):
         raise SourceError(path, f"DateOfListing {listed!r} is not an ISO date", place)
     sanction = add_sanction(
         record, AUTHORITY, LIST_ID, programme, listing_date=listed, authority_id=local_id, source_url=SOURCE_URL

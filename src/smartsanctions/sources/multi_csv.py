@@ -31,6 +31,7 @@ from smartsanctions.sources.build import (
     add_identification,
     add_sanction,
     collapse,
+    is_real_date,
     new_record,
     put,
 )
@@ -159,7 +160,8 @@ def _dmy(text: str) -> str | None:
             return None
         if month == 0:
             return f"{year:04d}"
-        return f"{year:04d}-{month:02d}" if day == 0 else f"{year:04d}-{month:02d}-{day:02d}"
+        value = f"{year:04d}-{month:02d}" if day == 0 else f"{year:04d}-{month:02d}-{day:02d}"
+        return value if is_real_date(value) else None
     match = _MY.match(text)
     if match:
         month, year = int(match.group(1)), int(match.group(2))
@@ -172,7 +174,7 @@ def _date(text: str | None) -> str | None:
     if not text:
         return None
     if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
-        return text
+        return text if is_real_date(text) else None
     return _dmy(text)
 
 

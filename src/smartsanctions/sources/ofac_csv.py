@@ -54,7 +54,7 @@ ALIAS_PROPS = {"aka": "alias", "a.k.a.": "alias", "fka": "previousName", "f.k.a.
 
 
 def _first_row(head: bytes) -> list[str] | None:
-    line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
     try:
         return next(csv.reader([line], strict=True), None)
     except csv.Error:
@@ -62,6 +62,7 @@ def _first_row(head: bytes) -> list[str] | None:
 
 
 def _looks_like(kind: str, row: list[str] | None) -> bool:
+    """The first row has the kind's column count and an ent_num (or the 2023 export's header)."""
     if row is None or len(row) != COLUMNS[kind]:
         return False
     if row[0].strip().upper() == "ID":
@@ -70,7 +71,7 @@ def _looks_like(kind: str, row: list[str] | None) -> bool:
         return False
     if kind == "alt":
         return row[2].strip().lower() in ALIAS_PROPS or row[2].strip() == ofac.EMPTY
-    return kind == "comments" or any(ofac.EMPTY in cell for cell in row) or kind == "primary"
+    return True
 
 
 def _is_header(kind: str, row: list[str]) -> bool:

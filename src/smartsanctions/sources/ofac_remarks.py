@@ -341,7 +341,7 @@ def apply_remark_item(record: Record, item: str) -> bool:
     return False
 
 
-_LINKED_TO = re.compile(r"(?:^|;)\s*\(?Linked To:\s*(?P<name>[^;]+)", re.IGNORECASE)
+_LINKED_TO = re.compile(r"\(?\bLinked To:\s*(?P<name>[^;]+)", re.IGNORECASE)
 # "... S.A." / "... S.A.S." / "... C.V.": the closing full stop belongs to the name.
 _ABBREVIATION_END = re.compile(r"(?:^|[\s.])[A-Za-z]{1,3}\.[A-Za-z]{1,3}$")
 
@@ -461,17 +461,23 @@ def resolve_exact_links(records: Iterable[Record]) -> None:
     fuzzy resolution.
     """
     records = list(records)
-    owners: dict[str, str | None] = {}
+    # A primary name wins over an alias; a name two entries share settles nothing.
+    by_name: dict[str, str | None] = {}
+    by_alias: dict[str, str | None] = {}
     for record in records:
-        for name in record.target.get("name") + record.target.get("alias"):
-            key = _link_key(name)
-            owners[key] = None if owners.get(key, record.id) != record.id else record.id
+        for table, prop in ((by_name, "name"), (by_alias, "alias")):
+            for name in record.target.get(prop):
+                key = _link_key(name)
+                table[key] = None if table.get(key, record.id) != record.id else record.id
     for record in records:
         if not record.mentions:
             continue
         resolved = []
         for mention in record.mentions:
-            other = owners.get(_link_key(mention.name)) if mention.kind == "link" and mention.other_id is None else None
+            other = None
+            if mention.kind == "link" and mention.other_id is None:
+                key = _link_key(mention.name)
+                other = by_name[key] if key in by_name else by_alias.get(key)
             if other is not None and other != record.id:
                 mention = replace(mention, other_id=other)
             resolved.append(mention)

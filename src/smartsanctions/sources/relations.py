@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from smartsanctions.sources.base import Record, RelationMention
@@ -116,31 +117,56 @@ _MATCH_CUTOFF = 88.0
 def resolve_relations(records: list[Record]) -> None:
     """Turn every record's mentions into edges, resolved against the same list.
 
+    A mention that cites the other party's ID resolves to it; otherwise an exact (loose
+    key) name match; otherwise the closest name in the list at or above the cutoff, scored
+    for all open mentions at once with rapidfuzz's vectorised ``cdist``.
     Idempotent per record: the edges get IDs derived from the record and the mention.
     """
     keys: list[str] = []
-    owners: list[Record] = []
-    for record in records:
+    owners: list[int] = []
+    exact: dict[str, set[int]] = {}
+    for position, record in enumerate(records):
         for name in record.target.get("name") + record.target.get("alias"):
-            keys.append(name_key(name))
-            owners.append(record)
-    by_id = {record.id: record for record in records}
-    for record in records:
-        for mention in record.mentions:
+            key = name_key(name)
+            keys.append(key)
+            owners.append(position)
+            exact.setdefault(key, set()).add(position)
+    by_id = {record.id: position for position, record in enumerate(records)}
+    resolved: dict[tuple[int, int], int | None] = {}
+    open_mentions: list[tuple[int, int, str]] = []
+    for position, record in enumerate(records):
+        for number, mention in enumerate(record.mentions):
             other = by_id.get(mention.other_id or "")
-            if other is None or other is record:
-                other = _lookup(mention, keys, owners, record)
-            record.extras.extend(_edges(record, mention, other))
+            if other is not None and other != position:
+                resolved[(position, number)] = other
+                continue
+            key = name_key(mention.name)
+            candidates = exact.get(key, set()) - {position}
+            if len(candidates) == 1:
+                resolved[(position, number)] = next(iter(candidates))
+            else:
+                open_mentions.append((position, number, key))
+    resolved.update(_closest(open_mentions, keys, owners))
+    for position, record in enumerate(records):
+        for number, mention in enumerate(record.mentions):
+            other = resolved.get((position, number))
+            record.extras.extend(_edges(record, mention, records[other] if other is not None else None))
 
 
-def _lookup(mention: RelationMention, keys: list[str], owners: list[Record], source: Record) -> Record | None:
-    if not keys:
-        return None
-    hit = process.extractOne(name_key(mention.name), keys, scorer=fuzz.token_sort_ratio, score_cutoff=_MATCH_CUTOFF)
-    if hit is None:
-        return None
-    owner = owners[hit[2]]
-    return None if owner is source else owner
+def _closest(mentions: list[tuple[int, int, str]], keys: list[str], owners: list[int]) -> dict[tuple[int, int], int | None]:
+    found: dict[tuple[int, int], int | None] = {}
+    if not mentions or not keys:
+        return found
+    owner_array = np.asarray(owners)
+    for start in range(0, len(mentions), 256):
+        chunk = mentions[start : start + 256]
+        scores = process.cdist([m[2] for m in chunk], keys, scorer=fuzz.ratio, score_cutoff=_MATCH_CUTOFF, dtype=np.uint8)
+        for row, (position, number, _) in enumerate(chunk):
+            line = scores[row]
+            line[owner_array == position] = 0  # never the mentioning record itself
+            best = int(line.argmax())
+            found[(position, number)] = owners[best] if line[best] > 0 else None
+    return found
 
 
 def _edges(record: Record, mention: RelationMention, other: Record | None) -> list:

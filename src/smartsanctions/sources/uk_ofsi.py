@@ -14,12 +14,21 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+from followthemoney import registry
 from followthemoney.proxy import EntityProxy
 
 from smartsanctions.sources import csvsafe, xlsx
-from smartsanctions.sources.base import FileRole, ParsedList, Record, RelationMention, SourceError, SourceFormat
+from smartsanctions.sources.base import (
+    FileRole,
+    ParsedList,
+    Record,
+    RelationMention,
+    SourceError,
+    SourceFormat,
+)
 from smartsanctions.sources.build import (
     add_address,
     add_identification,
@@ -117,7 +126,10 @@ def _open_csv(path: Path) -> _Table:
     published = None
     prefix = None
     if first.strip('"').startswith(LAST_UPDATED):
-        fields = next(csv.reader([first]), [])
+        try:
+            fields = next(csv.reader([first], strict=True), [])
+        except csv.Error as exc:
+            raise SourceError(path, f"broken 'Last Updated' line: {exc}", "line 1") from exc
         published = _published(path, fields[1] if len(fields) > 1 else None, "line 1")
         prefix = first[: first.index(LAST_UPDATED) + len(LAST_UPDATED)]
     table = csvsafe.read_table(path, required=REQUIRED, comment_prefix=prefix, data=raw)
@@ -250,20 +262,46 @@ def _put_or_note(entity: EntityProxy, prop: str, values: list[str], label: str) 
         put(entity, "notes", f"{label}: {'; '.join(values)}")
 
 
+_NOW = re.compile(r"\b(?:now|currently)\s+([^()]+?)\)?$", re.IGNORECASE)
+_QUALIFIED = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
+
+
+@lru_cache(maxsize=4096)
+def read_country(text: str) -> str | None:
+    """A country code for how lists write countries, beyond what FtM reads itself.
+
+    'Former USSR (now Belarus)' -> 'by'; 'Congo (Democratic Republic)' -> 'cd' (and not
+    'cg', which dropping the parentheses would give); 'tunisian' -> 'tn'.
+    """
+    candidates = [text, text.title()]
+    now = _NOW.search(text)
+    if now:
+        candidates.append(now.group(1))
+    qualified = _QUALIFIED.match(text)
+    if qualified:
+        main, qualifier = qualified.groups()
+        candidates += [f"{qualifier} of the {main}", f"{qualifier} of {main}"]
+        if qualifier.lower().startswith("former"):
+            candidates.append(main)
+    for candidate in candidates:
+        code = registry.country.clean_text(candidate.strip(" .,"))
+        if code is not None:
+            return code
+    return None
+
+
 def _put_countries(entity: EntityProxy, prop: str, values: list[str], label: str) -> None:
-    """Countries FtM can read go on ``prop``; the others are kept as a note, not dropped."""
+    """Countries that can be read go on ``prop``; the others are kept as a note, not dropped."""
     if entity.schema.get(prop) is None:
         _put_or_note(entity, prop, values, label)
         return
-    before = set(entity.get(prop))
     unread = []
     for value in values:
-        put(entity, prop, value)
-        after = set(entity.get(prop))
-        if after == before:
+        code = read_country(value)
+        if code is not None:
+            entity.unsafe_add(entity.schema.properties[prop], code, cleaned=True)
+        elif value.lower() not in {"unknown", "n/a", "na"}:
             unread.append(value)
-        before = after
-    unread = [v for v in unread if v.lower() not in {"unknown", "n/a", "na"}]
     if unread:
         put(entity, "notes", f"{label}: {'; '.join(unread)}")
 
@@ -357,7 +395,7 @@ def uk_refs(fields: dict[str, list[str]]) -> list[str]:
 
 
 def _split_contacts(values: list[str]) -> list[str]:
-    out = []
+    out: list[str] = []
     for value in values:
         for part in split_numbered(value):
             out.extend(p.strip(" .;,") for p in re.split(r"[;,]\s*|\.\s+|\s{2,}", part) if p.strip(" .;,"))

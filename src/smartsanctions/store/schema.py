@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -261,4 +262,48 @@ canonical_relation = Table(
     Column("kind", String(16), nullable=False),  # family | associate | link | ownership | membership
     Column("relationship", String(100), nullable=False),  # what the object is to the subject
     Column("evidence", Text, nullable=False),  # JSON list of {record, edge, list, text}
+)
+
+
+# --- Continuous screening: stored customer books and their current hits ----------------
+# Written by smartsanctions.screening.rescreen. A book remembers which snapshot of each list
+# it was last screened against, so a re-screen looks only at what changed since.
+
+screening_book = Table(
+    "screening_book",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("source", Text, nullable=False),  # the file the parties came from
+    Column("columns", Text, nullable=False),  # JSON column mapping
+    Column("threshold", Float, nullable=False),
+    Column("data_version", String(100), nullable=False),  # of the last screening
+    Column("snapshots", Text, nullable=False),  # JSON {list_id: snapshot id} of the last screening
+    Column("parties", Integer, nullable=False),
+    Column("screened_at", DateTime(timezone=True), nullable=False),
+)
+
+book_party = Table(
+    "book_party",
+    metadata,
+    Column("book", String(200), ForeignKey("screening_book.name"), primary_key=True),
+    Column("row", Integer, primary_key=True),  # position in the source file (1 = first data row)
+    Column("party_id", String(200), nullable=False),  # the file's id column, else "row N"
+    Column("party_key", String(200), nullable=False),  # key of analysts' screening decisions
+    Column("name", Text, nullable=False),
+    Column("dob", String(40), nullable=True),
+    Column("country", String(8), nullable=True),
+    Column("schema", String(40), nullable=True),
+    Column("identifiers", Text, nullable=False),  # ";"-joined
+)
+
+book_hit = Table(
+    "book_hit",
+    metadata,
+    Column("book", String(200), ForeignKey("screening_book.name"), primary_key=True),
+    Column("row", Integer, primary_key=True),
+    Column("entity_id", String(300), primary_key=True),
+    Column("caption", Text, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("relation", Text, nullable=False),
+    Column("data_version", String(100), nullable=False),  # when this hit was (last) found
 )

@@ -10,22 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Engine
 
 from smartsanctions.api import deps
-from smartsanctions.api.auditlog import audited
 from smartsanctions.api.decisions import latest_decisions, party_key
-from smartsanctions.api.keys import KeyInfo
 from smartsanctions.api.register import analysis_function, history_of
-from smartsanctions.api.screener import Screener, UnknownDataset
+from smartsanctions.api.screener import UnknownDataset
 from smartsanctions.api.yente import search as api_search
-from smartsanctions.store.audit import append_audit
 from smartsanctions.store.queries import lists_summary
-from smartsanctions.web.render import coverage_tables, entity_page, gaps_tables
+from smartsanctions.web.render import coverage_tables, entity_page, gaps_tables, listed_others
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -40,7 +36,8 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 @router.get("", response_class=HTMLResponse)
 def home(
-    request: Request, eng: Engine = Depends(deps.engine), _key: KeyInfo | None = Depends(deps.reader)
+    *,
+    request: Request, eng: deps.EngineDep, _key: deps.Reader
 ) -> HTMLResponse:
     with eng.connect() as conn:
         summary = lists_summary(conn)
@@ -54,15 +51,16 @@ def home(
 
 @router.get("/screen", response_class=HTMLResponse)
 def screen_page(
+    *,
     request: Request,
     name: Text = "",
     dob: Annotated[str, Query(max_length=10)] = "",
     country: Annotated[str, Query(max_length=40)] = "",
     schema: Annotated[str, Query(max_length=40)] = "Person",
     dataset: Annotated[str, Query(max_length=100)] = "default",
-    key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
-    scr: Screener = Depends(deps.screener),
+    key: deps.Reader,
+    eng: deps.EngineDep,
+    scr: deps.ScreenerDep,
 ) -> HTMLResponse:
     name = name.replace("\x00", "").strip()
     if not name:
@@ -80,19 +78,20 @@ def screen_page(
         raise HTTPException(status_code=404, detail=str(exc)) from exc
     results, version = scr.match(payload, lists, limit=20)
     party = party_key(payload)
-    with audited(eng) as conn:
+    with eng.connect() as conn:
         decisions = latest_decisions(conn, party, [r["id"] for r in results])
-        append_audit(
-            conn,
-            deps.actor(key) + " via web UI",
-            "screening",
-            {
-                "endpoint": "/ui/screen",
-                "queries": {"ui": payload},
-                "results": {"ui": {"party_key": party, "hits": [{"id": r["id"], "score": r["score"], "match": r["match"]} for r in results]}},
+    request.app.state.audit_writer.append(
+        deps.actor(key) + " via web UI",
+        "screening",
+        {
+            "endpoint": "/ui/screen",
+            "queries": {"ui": payload},
+            "results": {
+                "ui": {"party_key": party, "hits": [{"id": r["id"], "score": r["score"], "match": r["match"]} for r in results]}
             },
-            data_version=version,
-        )
+        },
+        data_version=version,
+    )
     for result in results:
         decision = decisions.get(result["id"])
         result["decision"] = decision
@@ -110,23 +109,25 @@ def screen_page(
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
+    *,
     request: Request,
     q: Text = "",
-    key: KeyInfo | None = Depends(deps.reader),
-    eng: Engine = Depends(deps.engine),
-    scr: Screener = Depends(deps.screener),
+    key: deps.Reader,
+    eng: deps.EngineDep,
+    scr: deps.ScreenerDep,
 ) -> HTMLResponse:
     cache = request.app.state.entity_cache
-    found = api_search("default", q=q, limit=50, offset=0, schema=None, countries=[], _key=key, eng=eng, scr=scr, cache=cache)
+    found = api_search(dataset="default", q=q, limit=50, offset=0, schema=None, countries=[], _key=key, eng=eng, scr=scr, cache=cache)
     return _page(request, "search.html", q=q, results=found["results"], active="home")
 
 
 @router.get("/entity/{entity_id}", response_class=HTMLResponse)
 def entity(
+    *,
     request: Request,
     entity_id: str,
-    eng: Engine = Depends(deps.engine),
-    _key: KeyInfo | None = Depends(deps.reader),
+    eng: deps.EngineDep,
+    _key: deps.Reader,
 ) -> HTMLResponse:
     from smartsanctions.api.entities import find_bundle
 
@@ -135,17 +136,23 @@ def entity(
         if bundle is None:
             raise HTTPException(status_code=404, detail=f"no entity with ID {entity_id!r}")
         history = history_of(conn, bundle.id, bundle.referents)
-    return _page(request, "entity.html", e=entity_page(bundle, history), active="")
+        captions = {}
+        for other in listed_others(bundle)[:30]:
+            found = find_bundle(conn, other)
+            if found is not None:
+                captions[other] = found.caption
+    return _page(request, "entity.html", e=entity_page(bundle, history, captions), active="")
 
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage(
+    *,
     request: Request,
     program: Text = "",
     authorities: Text = "",
     limit: Annotated[int, Query(ge=1, le=2000)] = 150,
-    eng: Engine = Depends(deps.engine),
-    _key: KeyInfo | None = Depends(deps.reader),
+    eng: deps.EngineDep,
+    _key: deps.Reader,
 ) -> HTMLResponse:
     func = analysis_function("coverage_matrix")
     data = None
@@ -160,11 +167,12 @@ def coverage(
 
 @router.get("/gaps", response_class=HTMLResponse)
 def gaps(
+    *,
     request: Request,
     program: Text = "",
     authorities: Text = "",
-    eng: Engine = Depends(deps.engine),
-    _key: KeyInfo | None = Depends(deps.reader),
+    eng: deps.EngineDep,
+    _key: deps.Reader,
 ) -> HTMLResponse:
     func = analysis_function("gaps")
     data = None
@@ -181,7 +189,8 @@ def gaps(
 
 @router.get("/lists", response_class=HTMLResponse)
 def lists_page(
-    request: Request, eng: Engine = Depends(deps.engine), _key: KeyInfo | None = Depends(deps.reader)
+    *,
+    request: Request, eng: deps.EngineDep, _key: deps.Reader
 ) -> HTMLResponse:
     with eng.connect() as conn:
         summary = lists_summary(conn)

@@ -70,10 +70,11 @@ def relation_graph(centre: str, relations: list[dict[str, Any]], size: int = 420
         return Markup("")
     mid = size / 2
     radius = size / 2 - 70
-    parts = [
+    opening = (
         f'<svg class="graph" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" '
         f'aria-label="relations of {escape(centre)}">'
-    ]
+    )
+    parts = [opening]
     nodes = []
     for i, rel in enumerate(relations[:16]):
         angle = 2 * math.pi * i / min(len(relations), 16) - math.pi / 2
@@ -97,9 +98,33 @@ def relation_graph(centre: str, relations: list[dict[str, Any]], size: int = 420
     return Markup("".join(parts))
 
 
-def entity_page(bundle: Bundle, history: dict[str, Any]) -> dict[str, Any]:
-    props = bundle.target.get("properties", {})
+def _relations(bundle: Bundle, captions: dict[str, str]) -> list[dict[str, Any]]:
+    canonical = (bundle.view or {}).get("relations")
+    if canonical and "kind" in canonical[0]:
+        return [
+            {
+                "relationship": r["relation"],
+                "other_id": r["other_id"],
+                "other_caption": r["other_caption"],
+                "other_listed": r["other_listed"],
+            }
+            for r in canonical
+        ]
     relations = relations_view(bundle.entities, bundle.target["id"])
+    for rel in relations:
+        if not rel["other_caption"] and rel["other_id"] in captions:
+            rel["other_caption"] = captions[rel["other_id"]]
+    return relations
+
+
+def listed_others(bundle: Bundle) -> list[str]:
+    """IDs of listed entities this one relates to whose names the bundle does not carry."""
+    return [r["other_id"] for r in relations_view(bundle.entities, bundle.target["id"]) if r["other_listed"] and not r["other_caption"] and r["other_id"]]
+
+
+def entity_page(bundle: Bundle, history: dict[str, Any], captions: dict[str, str] | None = None) -> dict[str, Any]:
+    props = bundle.target.get("properties", {})
+    relations = _relations(bundle, captions or {})
     return {
         "id": bundle.id,
         "caption": bundle.caption,
@@ -153,7 +178,7 @@ def coverage_tables(data: dict[str, Any], limit: int) -> dict[str, Any]:
                 ],
             }
         )
-    listed_by = Counter()
+    listed_by: Counter[str] = Counter()
     overlap: dict[tuple[str, str], int] = Counter()
     for target in targets:
         present = [a for a in authorities if target.get("cells", {}).get(a)]

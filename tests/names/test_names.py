@@ -1,0 +1,116 @@
+"""Name analysis and comparison: transliteration, conventions, homoglyphs, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartsanctions.names.analyse import analyse
+from smartsanctions.names.compare import compare_names
+from smartsanctions.names.conventions import abd_compound, skeleton
+from smartsanctions.names.normalise import clean, fold_homoglyphs
+from smartsanctions.names.translit import to_latin
+from smartsanctions.screening.index import DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Assad", "al-Asad"), ("Assad", "Al Assad"), ("Assad", "الأسد"), ("al-Asad", "الأسد"),
+    ("Bashar al-Assad", "Bachar el Asad"), ("Bashar al-Assad", "بشار الأسد"),
+    ("Muhammad Ali", "Mohammed Ali"), ("Muhammad Ali", "Mohamad Ali"), ("Muhammad Ali", "محمد علي"),
+    ("Vladimir Putin", "Владимир Путин"), ("Abdullah", "عبد الله"), ("Abd al-Rahman", "Abdurrahman"),
+    ("Osama bin Laden", "Usama bin Ladin"), ("Muammar Qaddafi", "Muʿammar al-Qadhdhāfī"),
+    ("Nikolaos", "Νικόλαος"), ("Moshe", "משה"),
+])
+def test_variants_match(a: str, b: str) -> None:
+    assert compare_names(a, b).score >= DEFAULT_THRESHOLD - 0.05, (a, b)
+
+
+def test_homoglyph_folds() -> None:
+    cyrillic_a = "\u0410ssad"
+    assert fold_homoglyphs(cyrillic_a) == "Assad"
+    assert compare_names(cyrillic_a, "Assad").score >= 0.99
+    # a wholly Cyrillic word is transliterated, not folded
+    assert analyse("Путин").parts[0].text == "putin"
+
+
+def test_invisible_and_control_characters_removed() -> None:
+    assert clean("Ba\u200bshar\u00ad al\u200d-Assad\x07") == "Bashar al-Assad"
+    assert compare_names("Ba\u200bshar al-Assad", "Bashar al-Assad").score >= 0.99
+
+
+def test_reordering_and_comma_form() -> None:
+    assert compare_names("Bashar al-Assad", "AL-ASSAD, Bashar").score == pytest.approx(0.99)
+
+
+def test_missing_middle_name_and_initials() -> None:
+    assert compare_names("Bashar Hafez al-Assad", "Bashar al-Assad").score >= 0.85
+    assert compare_names("John Smith", "J. Smith").score >= 0.8
+    assert compare_names("John Smith", "J. Smith").score < compare_names("John Smith", "John Smith").score
+
+
+def test_shared_part_negatives_below_threshold() -> None:
+    assert compare_names("Bashar al-Assad", "Hafez al-Assad").score < DEFAULT_THRESHOLD
+    assert compare_names("Mohammed Smith", "Mohammed Jones").score < DEFAULT_THRESHOLD
+    assert compare_names("Mahmoud Abbas", "Mohammed Abbas").score < DEFAULT_THRESHOLD
+    assert compare_names("Hassan Rouhani", "Hussein Rouhani").score < compare_names("Hassan Rouhani", "Hasan Rouhani").score
+
+
+def test_organisation_legal_forms_discounted() -> None:
+    same = compare_names("Acme Trading Co., Ltd.", "ACME TRADING LLC", schema="Company").score
+    other = compare_names("Acme Trading Co., Ltd.", "Zenith Trading Co., Ltd.", schema="Company").score
+    assert same >= 0.85
+    assert other < DEFAULT_THRESHOLD
+
+
+def test_arabic_conventions() -> None:
+    assert abd_compound("abdulrahman") == abd_compound("abdurrahman") == "abdrahman"
+    assert analyse("Abu Bakr al-Baghdadi").texts == ("abubakr", "baghdadi")
+    assert analyse("Sheikh Abdullah bin Zayed").dropped == ("sheikh", "bin")
+    assert skeleton("bashar") == skeleton("bachar") == skeleton("bshar")
+    assert to_latin("الأسد") == "al-asd"
+    # tāʾ marbūṭa and the Persian/Urdu letters
+    assert to_latin("فاطمة") == "fatma"
+    assert to_latin("گل") == "gl"
+
+
+def test_explanation_names_the_parts() -> None:
+    res = compare_names("Bashar al-Assad", "Bachar el Asad")
+    pairs = {(p["query"], p["candidate"]) for p in res.explanation["parts"]}
+    assert ("bashar", "bachar") in pairs and ("assad", "asad") in pairs
+    assert "al" in res.explanation["ignored"]
+
+
+@pytest.mark.parametrize("bad", ["", " ", "!!!", "...,,,", "\x00\x01\x02", "a" * 10_000, "Bashar Путин محمد 金正恩",
+                                 "\u200b\u200b", "-" * 5000, "\ud800", "0000"])
+def test_bad_input_never_crashes(bad: str) -> None:
+    res = compare_names(bad, "Bashar al-Assad")
+    assert 0.0 <= res.score <= 1.0
+    res = compare_names(bad, bad)
+    assert 0.0 <= res.score <= 1.0
+
+
+def test_empty_names_do_not_match() -> None:
+    assert compare_names("", "").score == 0.0
+    assert compare_names("!!!", "???").score == 0.0
+
+
+_names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_names, _names)
+def test_score_bounds_and_symmetry(a: str, b: str) -> None:
+    ab = compare_names(a, b).score
+    ba = compare_names(b, a).score
+    assert 0.0 <= ab <= 1.0
+    assert abs(ab - ba) <= 0.15
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz "), min_size=1, max_size=30))
+def test_identical_is_one_and_only_identical(name: str) -> None:
+    s = compare_names(name, name).score
+    if analyse(name).parts:
+        assert s == 1.0
+        assert compare_names(name, name + "x").score < 1.0

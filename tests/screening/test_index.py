@@ -1,0 +1,153 @@
+"""The screening index: retrieval, schema awareness, features, relatives, persistence, bad input."""
+
+from __future__ import annotations
+
+import pytest
+from followthemoney import model
+
+from smartsanctions.screening.entries import entries_from_records
+from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
+from smartsanctions.screening.model import IndexEntry, Query
+from smartsanctions.sources.base import Record, RelationMention
+
+ENTRIES = [
+    IndexEntry("un-sc:SYi.001", "Bashar al-Assad", "Person", ("Bashar al-Assad", "بشار الأسد", "Bachar el-Assad"),
+               birth_dates=("1965-09-11",), countries=("sy",), gender="male", datasets=("un-sc",)),
+    IndexEntry("us-sdn:2", "Hafez al-Assad", "Person", ("Hafez al-Assad",), birth_dates=("1930",)),
+    IndexEntry("us-sdn:3", "Maher al-Assad", "Person", ("Maher al-Assad", "Mahir al-Asad"),
+               relation="brother of Bashar al-Assad (un-sc:SYi.001)"),
+    IndexEntry("us-sdn:4", "ASSAD SHIPPING", "Vessel", ("ASSAD",), identifiers=("IMO 9123456",)),
+    IndexEntry("us-sdn:5", "Acme Trading Co., Ltd.", "Company", ("Acme Trading Co., Ltd.",)),
+    IndexEntry("us-sdn:6#rel0", "Asma al-Akhras", "Person", ("Asma al-Akhras",), listed=False,
+               relation="wife of Bashar al-Assad (us-sdn:6)"),
+    IndexEntry("us-sdn:7", "Vladimir Putin", "Person", ("Vladimir Vladimirovich Putin", "Владимир Путин")),
+    IndexEntry("us-sdn:8", "Mohammed Ali Hassan", "Person", ("Mohammed Ali Hassan",)),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> ScreeningIndex:
+    return ScreeningIndex.build(ENTRIES)
+
+
+def top(index: ScreeningIndex, query: Query) -> str | None:
+    res = index.search(query)
+    return res[0].entry.id if res else None
+
+
+@pytest.mark.parametrize("name", ["Bashar al-Assad", "ASSAD, Bashar", "بشار الأسد", "Bachar el Asad",
+                                  "Baschar al Assad", "Bashar Asad"])
+def test_finds_spellings_and_scripts(index: ScreeningIndex, name: str) -> None:
+    res = index.search(Query(name, schema="Person"))
+    assert res[0].entry.id == "un-sc:SYi.001"
+    assert res[0].match
+
+
+def test_cyrillic_query(index: ScreeningIndex) -> None:
+    assert top(index, Query("Путин Владимир")) == "us-sdn:7"
+    assert top(index, Query("Vladimir Putin")) == "us-sdn:7"
+
+
+def test_scores_do_not_saturate(index: ScreeningIndex) -> None:
+    exact = index.search(Query("Bashar al-Assad"))[0]
+    variant = index.search(Query("Bachar el Asad"))[0]
+    assert exact.score == 1.0
+    assert variant.score < 1.0
+
+
+def test_schema_awareness(index: ScreeningIndex) -> None:
+    assert all(m.entry.schema != "Vessel" for m in index.search(Query("Assad", schema="Person"), min_score=0.0))
+    assert top(index, Query("Assad", schema="Vessel")) == "us-sdn:4"
+
+
+def test_relative_hit_names_the_relation(index: ScreeningIndex) -> None:
+    m = index.search(Query("Asma al Akhras"))[0]
+    assert m.entry.id == "us-sdn:6#rel0"
+    assert m.relation == "wife of Bashar al-Assad (us-sdn:6)"
+    assert m.explanations["relation"]["listed"] is False
+    m = index.search(Query("Mahir Assad"))[0]
+    assert "brother of Bashar al-Assad" in m.explanations["relation"]["detail"]
+
+
+def test_features_explain_and_move_the_score(index: ScreeningIndex) -> None:
+    plain = index.search(Query("Bachar el Asad"))[0]
+    same = index.search(Query("Bachar el Asad", birth_date="1965-09-11", country="SY"))[0]
+    other = index.search(Query("Bachar el Asad", birth_date="1981-01-01", gender="female"))[0]
+    assert same.score > plain.score > other.score
+    assert same.explanations["birth_date"]["adjustment"] > 0
+    assert same.explanations["country"]["adjustment"] > 0
+    assert other.explanations["gender"]["adjustment"] < 0
+    assert "name" in same.explanations and same.explanations["name"]["matched_name"] == "Bachar el-Assad"
+
+
+def test_identifier_carries_a_weak_name(index: ScreeningIndex) -> None:
+    m = index.search(Query("Some Ship", schema="Vessel", identifiers=("IMO9123456",)))[0]
+    assert m.entry.id == "us-sdn:4" and m.match
+    assert "identifier" in m.explanations
+
+
+def test_negatives_sharing_parts(index: ScreeningIndex) -> None:
+    for name in ("Mohammed Ali Hussein", "Bashar Jaafari", "Acme Holdings"):
+        assert not any(m.match for m in index.search(Query(name))), name
+    # a shared family name alone is not a match
+    assert not any(m.match and m.entry.id == "un-sc:SYi.001" for m in index.search(Query("Hafez al-Assad")))
+
+
+def test_organisation_legal_form(index: ScreeningIndex) -> None:
+    m = index.search(Query("ACME TRADING LLC", schema="Company"))[0]
+    assert m.entry.id == "us-sdn:5" and m.score >= DEFAULT_THRESHOLD
+
+
+def test_round_trip_bytes(index: ScreeningIndex) -> None:
+    again = ScreeningIndex.from_bytes(index.to_bytes())
+    assert len(again) == len(index)
+    a = [(m.entry.id, m.score) for m in index.search(Query("Bachar el Asad"))]
+    b = [(m.entry.id, m.score) for m in again.search(Query("Bachar el Asad"))]
+    assert a == b
+
+
+def test_search_many(index: ScreeningIndex) -> None:
+    res = index.search_many([Query("Bashar al-Assad"), Query(""), Query("Vladimir Putin")])
+    assert [r[0].entry.id if r else None for r in res] == ["un-sc:SYi.001", None, "us-sdn:7"]
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "!!!", "?" * 10_000, "Bashar" * 2000, "a\x00b\x07c", "Bashar Путин 金正恩",
+                                 "\u200b", "\ud800\udfff", "0", "-"])
+def test_bad_input(index: ScreeningIndex, bad: str) -> None:
+    res = index.search(Query(bad, birth_date="not a date", country="??", identifiers=("",)))
+    assert isinstance(res, list)
+    for m in res:
+        assert 0.0 <= m.score <= 1.0
+
+
+def test_empty_index() -> None:
+    empty = ScreeningIndex.build([])
+    assert len(empty) == 0
+    assert empty.search(Query("Bashar al-Assad")) == []
+
+
+def test_entries_from_records() -> None:
+    person = model.make_entity("Person")
+    person.id = "gb-ofsi:1"
+    person.add("name", "Maher al-Assad")
+    person.add("alias", "ماهر الأسد")
+    person.add("birthDate", "1967-12-08")
+    person.add("nationality", "sy")
+    person.add("gender", "male")
+    person.add("passportNumber", "X123456")
+    record = Record(id="gb-ofsi:1", target=person, mentions=[
+        RelationMention("family", "brother", "Bashar al-Assad", "Brother of Bashar al-Assad", True),
+        RelationMention("family", "wife", "Manal al-Jadaan", "Wife's name: Manal al-Jadaan", False),
+    ])
+    entries = entries_from_records([record])
+    by_id = {e.id: e for e in entries}
+    target = by_id["gb-ofsi:1"]
+    assert target.names == ("Maher al-Assad", "ماهر الأسد")
+    assert target.birth_dates == ("1967-12-08",) and target.countries == ("sy",) and target.gender == "male"
+    assert target.identifiers == ("X123456",)
+    assert target.relation == "brother of Bashar al-Assad" and target.listed
+    wife = next(e for e in entries if not e.listed)
+    assert wife.relation == "wife of Maher al-Assad (gb-ofsi:1)"
+    idx = ScreeningIndex.build(entries)
+    hit = idx.search(Query("Manal Jadaan"))[0]
+    assert hit.entry is wife and hit.relation == "wife of Maher al-Assad (gb-ofsi:1)"

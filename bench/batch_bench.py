@@ -24,11 +24,11 @@ from typing import Any
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from batch_synth import pick_planted, write_customers  # noqa: E402
+from batch_synth import pick_planted, write_customers
 
-from smartsanctions.screening.index import DEFAULT_THRESHOLD  # noqa: E402
-from smartsanctions.screening.service import load_index  # noqa: E402
-from smartsanctions.store.db import open_engine  # noqa: E402
+from smartsanctions.screening.index import DEFAULT_THRESHOLD
+from smartsanctions.screening.service import load_index
+from smartsanctions.store.db import open_engine
 
 COLUMNS = "name=full_name,dob=birth_date,schema=type,id=customer_id"
 

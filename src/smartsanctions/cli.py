@@ -133,6 +133,10 @@ def _resolve_record(conn: Any, ident: str) -> str:
     if record_versions(conn, ident):
         return ident
     found = find_records(conn, ident)
+    return _one(ident, found)
+
+
+def _one(ident: str, found: list[tuple[str, str]]) -> str:
     if not found:
         raise UserError(f"no entity with ID or name {ident!r}")
     if len(found) > 1:
@@ -141,20 +145,54 @@ def _resolve_record(conn: Any, ident: str) -> str:
     return found[0][0]
 
 
+def _canonical_id(conn: Any, ident: str) -> str | None:
+    """The canonical entity an ID or name designates, when a consolidation has run."""
+    from smartsanctions.consolidate.views import find_canonical, has_consolidation, resolve_canonical
+
+    if not has_consolidation(conn):
+        return None
+    found = resolve_canonical(conn, ident)
+    if found is not None:
+        return found
+    return _one(ident, find_canonical(conn, ident))
+
+
 @app.command()
 @handles_errors
-def show(ident: Annotated[str, typer.Argument(help="An entity ID (e.g. us-sdn:12735) or a name")], db: DbOption = None, as_json: JsonOption = False) -> None:
-    """One entity: names, identifiers, sanctions with measures and dates, relations, provenance."""
+def show(ident: Annotated[str, typer.Argument(help="An entity ID (canonical or source record, e.g. us-sdn:12735) or a name")], db: DbOption = None, as_json: JsonOption = False) -> None:
+    """One entity: names, identifiers, sanctions per authority with measures and dates, relations, pillars, provenance."""
+    from smartsanctions.consolidate.views import canonical_view
     from smartsanctions.store.views import record_view
 
     engine = open_engine(db)
     with engine.connect() as conn:
-        view = record_view(conn, _resolve_record(conn, ident))
-    assert view is not None
+        canonical = _canonical_id(conn, ident)
+        view = canonical_view(conn, canonical) if canonical else record_view(conn, _resolve_record(conn, ident))
+    if view is None:
+        raise UserError(f"no entity with ID or name {ident!r}")
     if as_json:
         print_json(view)
         return
-    _print_view(view)
+    _print_canonical(view) if canonical else _print_view(view)
+
+
+def _print_canonical(view: dict[str, Any]) -> None:
+    out.print(f"[bold]{view['caption']}[/bold]  {view['id']}  ({view['schema']})")
+    for prop, values in (view.get("names") or {}).items():
+        out.print(f"  {prop}: ", "; ".join(values), markup=False, highlight=False)
+    for prop, values in (view.get("properties") or {}).items():
+        out.print(f"  {prop}: ", "; ".join(str(v) for v in values), markup=False, highlight=False)
+    for code, auth in (view.get("authorities") or {}).items():
+        out.print(
+            f"  {code}: {', '.join(auth.get('measures', []))} since {auth.get('since') or '?'}"
+            f" ({', '.join(auth.get('programmes', auth.get('programs', [])))}; lists {', '.join(auth.get('lists', []))})",
+            markup=False,
+        )
+    for r in view.get("relations", []):
+        out.print(f"  relation: {r.get('statement') or r}", markup=False)
+    for pillar, evidence in (view.get("pillars") or {}).items():
+        out.print(f"  pillar {pillar}: {len(evidence)} piece(s) of evidence", markup=False)
+    out.print(f"  referents: {', '.join(view.get('referents', []))}", markup=False)
 
 
 def _print_view(view: dict[str, Any]) -> None:
@@ -184,15 +222,23 @@ def history(ident: Annotated[str, typer.Argument(help="An entity ID or a name")]
 
     engine = open_engine(db)
     with engine.connect() as conn:
-        record_id = _resolve_record(conn, ident)
-        events = record_events(conn, [record_id])
+        canonical = _canonical_id(conn, ident)
+        if canonical is not None:
+            from smartsanctions.consolidate.views import canonical_view
+
+            view = canonical_view(conn, canonical) or {}
+            record_id, referents = canonical, list(view.get("referents", []))
+        else:
+            record_id = _resolve_record(conn, ident)
+            referents = [record_id]
+        events = record_events(conn, referents)
     if as_json:
-        print_json({"id": record_id, "events": events})
+        print_json({"id": record_id, "referents": referents, "events": events})
         return
-    table = Table("date", "authority", "list", "event", "basis", "between")
+    table = Table("date", "authority", "list", "record", "event", "basis", "between")
     for e in events:
         between = f"{e['after'] or '…'} .. {e['not_after']}" if e["date_basis"] == "bounded" else ""
-        table.add_row(e["date"], e["authority"], e["list"], e["event"], e["date_basis"], between)
+        table.add_row(e["date"], e["authority"], e["list"], e["record_id"], e["event"], e["date_basis"], between)
     out.print(f"{record_id}")
     out.print(table)
 
@@ -205,18 +251,28 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export the current data as FtM JSON lines or CSV."""
+    from smartsanctions.consolidate.export import write_canonical_csv, write_canonical_ftm
+    from smartsanctions.consolidate.views import has_consolidation
     from smartsanctions.store.export import write_export
 
     if fmt not in ("ftm", "csv"):
         raise UserError(f"--format must be ftm or csv, not {fmt!r}")
     engine = open_engine(db)
     with engine.connect() as conn:
+        canonical = has_consolidation(conn)
+
+        def write(handle: Any) -> int:
+            if not canonical:
+                return write_export(conn, fmt, handle)
+            return write_canonical_ftm(conn, handle) if fmt == "ftm" else write_canonical_csv(conn, handle)
+
         if output is None:
-            count = write_export(conn, fmt, sys.stdout)
+            count = write(sys.stdout)
         else:
             with output.open("w", encoding="utf-8", newline="") as handle:
-                count = write_export(conn, fmt, handle)
-    err.print(f"{count} entities exported")
+                count = write(handle)
+    kind = "canonical" if canonical else "source-record (run `consolidate` for canonical)"
+    err.print(f"{count} {kind} entities exported")
 
 
 @app.command()
@@ -297,6 +353,133 @@ def compare(
 
     count = compare_pairs_file(pairs, output, DEFAULT_THRESHOLD if threshold is None else threshold)
     err.print(f"{count} pairs scored")
+
+
+@app.command("consolidate")
+@handles_errors
+def consolidate_command(
+    no_un_refs: Annotated[bool, typer.Option("--no-un-refs", help="Do not use cited UN reference numbers as evidence")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """(Re)build the cross-list canonical entities, honouring stored judgements."""
+    from smartsanctions.consolidate.run import consolidate
+
+    engine = open_engine(db)
+    with err.status("consolidating"):
+        summary = consolidate(engine, use_un_refs=not no_un_refs)
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    out.print(
+        f"{summary.records} source records -> {summary.canonical_entities} canonical entities "
+        f"({summary.multi_list_entities} on several lists, {summary.unlisted_entities} unlisted relatives/associates); "
+        f"{summary.merges} merges, {summary.relations} relations, {summary.judgements} judgements honoured"
+    )
+    for conflict in summary.judgement_conflicts:
+        err.print(f"judgement conflict: {conflict}", markup=False)
+
+
+@app.command()
+@handles_errors
+def judge(
+    left: Annotated[str, typer.Argument(help="A source-record or canonical ID")],
+    right: Annotated[str, typer.Argument(help="Another source-record or canonical ID")],
+    verdict: Annotated[str, typer.Argument(help="same | not_same")],
+    author: Annotated[str, typer.Option("--author", help="Who decides")] = "cli",
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    db: DbOption = None,
+) -> None:
+    """Record that two entities are (or are not) the same; applied by every `consolidate`."""
+    from smartsanctions.consolidate.judgements import add_judgement
+
+    judgement = add_judgement(open_engine(db), left, right, verdict, author, note)
+    out.print(f"recorded: {judgement.left} {judgement.value} {judgement.right} (run `consolidate` to apply)")
+
+
+keys_app = typer.Typer(help="API keys (stored hashed; roles reader < analyst < admin)")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+@handles_errors
+def keys_create(
+    name: Annotated[str, typer.Option("--name", help="Who the key is for")],
+    role: Annotated[str, typer.Option("--role", help="reader | analyst | admin")] = "reader",
+    db: DbOption = None,
+) -> None:
+    """Create a key; it is printed once and only its hash is stored."""
+    from smartsanctions.api.keys import create_key
+
+    created = create_key(open_engine(db), name, role)
+    err.print(f"key {created.id} for {created.name} ({created.role}); store it now, it is not shown again:")
+    sys.stdout.write(created.key + "\n")
+
+
+@keys_app.command("list")
+@handles_errors
+def keys_list(db: DbOption = None) -> None:
+    from smartsanctions.api.keys import list_keys
+
+    print_json(list_keys(open_engine(db)))
+
+
+@keys_app.command("revoke")
+@handles_errors
+def keys_revoke(key_id: Annotated[str, typer.Argument()], db: DbOption = None) -> None:
+    from smartsanctions.api.keys import revoke_key
+
+    revoke_key(open_engine(db), key_id)
+    out.print(f"key {key_id} revoked")
+
+
+audit_app = typer.Typer(help="The hash-chained audit trail")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+@handles_errors
+def audit_verify(db: DbOption = None) -> None:
+    """Check every record's hash and link; exit 1 naming the first bad record."""
+    from smartsanctions.api.auditlog import verify_audit
+
+    report = verify_audit(open_engine(db))
+    if not report.ok:
+        raise UserError(f"audit chain broken at record {report.first_bad_id}: {report.reason}")
+    out.print(f"audit chain intact: {report.records} records")
+
+
+@audit_app.command("export")
+@handles_errors
+def audit_export(
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+    after: Annotated[int, typer.Option("--after", help="Only records after this ID")] = 0,
+    db: DbOption = None,
+) -> None:
+    """Write the audit records as JSON lines."""
+    from smartsanctions.api.auditlog import export_audit
+
+    engine = open_engine(db)
+    if output is None:
+        count = export_audit(engine, sys.stdout, after)
+    else:
+        with output.open("w", encoding="utf-8") as handle:
+            count = export_audit(engine, handle, after)
+    err.print(f"{count} audit records exported")
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    require_read_key: Annotated[bool, typer.Option("--require-read-key", help="Reads need a reader key too")] = False,
+    db: DbOption = None,
+) -> None:
+    """Serve the HTTP API (yente-compatible) and the web UI."""
+    from smartsanctions.api.server import serve as run_server
+
+    run_server(host=host, port=port, db=db, require_read_key=require_read_key)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from smartsanctions.api.app import create_app
+from smartsanctions.api.app import create_app, shutdown
 from smartsanctions.api.keys import create_key
 from smartsanctions.store.db import open_engine
 from tests.api.helpers import (
@@ -89,8 +89,10 @@ def store(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest
 
 
 @pytest.fixture()
-def app(store: str, tmp_path: Path) -> FastAPI:
-    return create_app(store, authored_dir=tmp_path / "authored")
+def app(store: str, tmp_path: Path) -> Iterator[FastAPI]:
+    made = create_app(store, authored_dir=tmp_path / "authored")
+    yield made
+    shutdown(made)
 
 
 @pytest.fixture()

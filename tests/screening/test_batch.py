@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,13 +39,15 @@ MAPPING = "name=full_name,dob=born,country=nat,id=cust"
 
 
 @pytest.fixture(scope="session")
-def store(tmp_path_factory: pytest.TempPathFactory, lists_dir: Path) -> tuple[Engine, Path]:
+def store(tmp_path_factory: pytest.TempPathFactory, lists_dir: Path) -> Iterator[tuple[Engine, Path]]:
     folder = tmp_path_factory.mktemp("batchstore")
-    os.environ["SMARTSANCTIONS_CACHE"] = str(folder / "cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("SMARTSANCTIONS_CACHE", str(folder / "cache"))
     db = folder / "un.db"
     engine = open_engine(str(db))
     import_files(engine, [lists_dir / "un" / "2025-04_kebalkhadka"])
-    return engine, db
+    yield engine, db
+    patch.undo()
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -44,10 +46,17 @@ def create_app(
     need a key with at least the ``reader`` role; writes always need a key.
     """
     engine = open_engine(db_location)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        shutdown(app)
+
     app = FastAPI(
         title="smartsanctions",
         version=__version__,
         description="Targeted sanctions register and screening. yente-compatible where yente has the endpoint.",
+        lifespan=lifespan,
     )
     app.state.engine = engine
     if engine.dialect.name == "sqlite":
@@ -55,6 +64,8 @@ def create_app(
         # WAL database checkpoints it, which made every request pay for a checkpoint. One
         # idle connection held for the app's life avoids that (it holds no transaction).
         app.state.sqlite_keeper = engine.raw_connection()
+    else:
+        app.state.sqlite_keeper = None
     app.state.screener = Screener(engine)
     app.state.entity_cache = EntityCache(engine)
     app.state.audit_writer = AuditWriter(engine)
@@ -75,3 +86,12 @@ def create_app(
         return JSONResponse(status_code=404, content={"detail": str(exc)})
 
     return app
+
+
+def shutdown(app: FastAPI) -> None:
+    """Release the app's database connections (idempotent; runs at server shutdown)."""
+    keeper = getattr(app.state, "sqlite_keeper", None)
+    if keeper is not None:
+        keeper.close()
+        app.state.sqlite_keeper = None
+    app.state.engine.dispose()

@@ -19,11 +19,10 @@ from typing import Any, TextIO
 
 from sqlalchemy import Connection, Engine, select, text
 
-from smartsanctions.store.audit import ChainReport, append_audit, verify_chain
+from smartsanctions.store.audit import CHAIN_LOCK_ID, ChainReport, append_audit, verify_chain
 from smartsanctions.store.schema import audit
 
 _LOCK = threading.Lock()
-_PG_LOCK_ID = 0x5A17A0D1  # any constant shared by every writer of the chain
 
 
 def lock_chain(conn: Connection) -> None:
@@ -32,7 +31,7 @@ def lock_chain(conn: Connection) -> None:
     if dialect == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     elif dialect == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_ID})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_ID})
 
 
 @contextmanager

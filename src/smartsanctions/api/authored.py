@@ -23,7 +23,7 @@ from smartsanctions.sources.authored import YAML_MARKER
 from smartsanctions.sources.registry import list_spec
 from smartsanctions.store.audit import append_audit
 from smartsanctions.store.history import rebuild_events
-from smartsanctions.store.importer import ImportOutcome, _write, prepare
+from smartsanctions.store.importer import ImportOutcome, prepare, write_prepared
 from smartsanctions.store.queries import data_version
 
 _VERSION_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{4})\.yaml$")
@@ -110,7 +110,7 @@ class AuthoredFolder:
         try:
             prepared = prepare([path], "authored", None)
             with audited(engine) as conn:
-                outcomes = [_write(conn, item, False, actor) for item in prepared]
+                outcomes = [write_prepared(conn, item, False, actor) for item in prepared]
                 for outcome in outcomes:
                     rebuild_events(conn, outcome.list_id, list_spec(outcome.list_id).authority)
                 digest = append_audit(

@@ -125,7 +125,7 @@ def history(
 @router.get("/audit", summary="The audit trail and whether its hash chain holds (admin)")
 def audit_trail(
     *,
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: Annotated[int, Query(ge=0, le=2_147_483_647)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 100,
     action: Annotated[str | None, Query(max_length=64)] = None,
     eng: deps.EngineDep,

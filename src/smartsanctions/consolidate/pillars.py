@@ -3,8 +3,8 @@
 Pillars: government, military, security, economic, family. Text evidence comes from the
 keyword table ``data/pillars.yml`` matched against positions, titles, remarks and listing
 reasons (and organisations' names); relation evidence from the canonical relations: a
-relative of a listed leader is in the family pillar, anyone linked to, owning or owned
-by a listed economic actor is in the economic pillar.
+relative of a listed leader is in the family pillar, anyone linked to, owning or directing
+a listed economic actor is in the economic pillar.
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ class RelationFact:
     other_id: str
     statement: str
     records: tuple[str, ...]
+    # True when this entity is the edge's second end: the relative in a Family edge
+    # (the one who *is* the <relationship> of the other), the object of a link.
+    is_object: bool = False
 
 
 def relation_pillars(
@@ -109,9 +112,16 @@ def relation_pillars(
                 "text": fact.statement,
                 "records": list(fact.records),
             }
-            if fact.kind == "family" and kinds.get(fact.other_id) == "person" and other_pillars & LEADER_PILLARS:
+            other_kind = kinds.get(fact.other_id)
+            # A relative of a listed leader (not the leader, for being someone's relative).
+            if fact.kind == "family" and fact.is_object and other_kind == "person" and other_pillars & LEADER_PILLARS:
                 out[entity_id]["family"].append(evidence)
-            if fact.kind in ("link", "ownership", "directorship", "associate") and "economic" in other_pillars:
-                if kinds.get(fact.other_id) != "person":
-                    out[entity_id]["economic"].append(evidence)
+            # Linked to, owning or directing a listed economic actor.
+            if (
+                fact.kind in ("link", "ownership", "directorship")
+                and not fact.is_object
+                and other_kind != "person"
+                and "economic" in other_pillars
+            ):
+                out[entity_id]["economic"].append(evidence)
     return {k: dict(v) for k, v in out.items()}

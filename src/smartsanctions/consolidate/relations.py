@@ -10,6 +10,7 @@ entity clearly fits, and otherwise becomes (with other mentions of the same name
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ EDGE_ENDS: dict[str, tuple[str, str, str]] = {
     "Employment": ("employee", "employer", "employment"),
 }
 PARTY_MARK = ":party-"
+# Prose that a remark's name capture may have run into ("Bashar al-Assad on strategic questions").
+_TRAILING_CLAUSE = re.compile(r"\s+(?:on|for|in|at|during|since|until|from|who|whose|regarding)\s+", re.IGNORECASE)
 PARTY_MATCH_AT = 0.92
 PARTY_MARGIN = 0.02
 MAX_CANDIDATES = 400
@@ -59,9 +62,12 @@ def collect_parties(records: Sequence[SourceRecord]) -> list[Party]:
             if PARTY_MARK not in entity["id"] or entity["id"] in seen:
                 continue
             seen.add(entity["id"])
+            names = entity["properties"].get("name") or [entity["id"]]
+            cut = [c for c in (_TRAILING_CLAUSE.split(n, maxsplit=1)[0].strip() for n in names) if c not in names]
+            props = {**entity["properties"], "alias": cut} if cut else entity["properties"]
             feats = extract(
                 entity["id"], record.list_id, record.authority, record.version_id, entity["schema"],
-                (entity["properties"].get("name") or [entity["id"]])[0], record.current, [entity],
+                names[0], record.current, [{**entity, "properties": props}],
             )
             parties.append(Party(entity["id"], index, feats))
     return parties

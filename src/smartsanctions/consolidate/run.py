@@ -446,8 +446,8 @@ def _relations_and_pillars(
         )
         records = tuple(sorted({e["record"] for e in rel.evidence}))
         text = rel.evidence[0].get("text") or rel.relationship
-        facts[rel.subject].append(RelationFact(rel.kind, rel.relationship, rel.object, text, records))
-        facts[rel.object].append(RelationFact(rel.kind, rel.relationship, rel.subject, text, records))
+        facts[rel.subject].append(RelationFact(rel.kind, rel.relationship, rel.object, text, records, False))
+        facts[rel.object].append(RelationFact(rel.kind, rel.relationship, rel.subject, text, records, True))
     pillars: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for cid, items in text_items.items():
         found = text_pillars(items, kinds.get(cid) != "person")

@@ -214,4 +214,8 @@ def find_canonical(conn: Connection, text: str, limit: int = 20) -> list[tuple[s
         ).limit(limit)
         for row in conn.execute(query):
             found.setdefault(row.id, row.caption)
-    return sorted(found.items(), key=lambda kv: kv[1])[:limit]
+    def rank(item: tuple[str, str]) -> tuple[int, str]:
+        caption_words = set(item[1].lower().replace(",", " ").replace("-", " ").split())
+        return (sum(1 for w in words if w not in caption_words), item[1])
+
+    return sorted(found.items(), key=rank)[:limit]

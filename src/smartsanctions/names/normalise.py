@@ -66,10 +66,17 @@ def clean(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+_LOOKALIKE_KEYS = frozenset(chr(k) for k in _HOMOGLYPHS)
+
+
 def fold_homoglyphs(token: str) -> str:
-    """Latin look-alikes in a token that mixes Latin with Cyrillic/Greek become Latin."""
+    """Cyrillic/Greek look-alikes become Latin in a token that mixes them with Latin letters,
+    or that is made of look-alikes only (a spoofed "АSSАD"); other Cyrillic/Greek words are
+    left for transliteration."""
     scripts = {script_of(c) for c in token}
-    if "latin" in scripts and (scripts & {"cyrillic", "greek"}):
+    if not scripts & {"cyrillic", "greek"}:
+        return token
+    if "latin" in scripts or all(c in _LOOKALIKE_KEYS for c in token if c.isalpha()):
         return token.translate(_HOMOGLYPHS)
     return token
 

@@ -126,7 +126,7 @@ class XlsxReader:
         self.path = path
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a non-xlsx file
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a non-xlsx file
             raise SourceError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
         self._sheet = self._book.worksheets[0]
         header = next(self._sheet.iter_rows(max_row=1, values_only=True), None)
@@ -160,7 +160,7 @@ class ParquetReader:
         self.path = path
         try:
             self._file = pq.ParquetFile(path)
-        except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for a non-parquet file
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises ArrowInvalid/OSError for a non-parquet file
             raise SourceError(path, f"not a readable Parquet file ({exc})") from None
         self.columns = _unique_header(path, self._file.schema_arrow.names, "schema")
 

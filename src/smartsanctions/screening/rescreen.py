@@ -34,7 +34,7 @@ from smartsanctions.screening.batch_io import open_reader, open_writer
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry
 from smartsanctions.screening.service import entry_for_entity, load_index, relatives_of
-from smartsanctions.store.queries import data_version, latest_snapshots
+from smartsanctions.store.queries import latest_snapshots
 from smartsanctions.store.schema import (
     book_hit,
     book_party,

@@ -24,6 +24,7 @@ from smartsanctions.sources.build import (
     add_identification,
     add_sanction,
     collapse,
+    is_real_date,
     new_record,
     put,
 )
@@ -195,6 +196,11 @@ def _row(path: Path, number: int, cells: dict[str, object]) -> _Row:
     match = _REFERENCE.match(reference)
     if match is None:
         raise SourceError(path, f"Reference {reference!r} is not a number with an optional suffix", place)
+    control = cells.get("Control Date")
+    if control is not None and not isinstance(control, (datetime, date)):
+        text = collapse(xlsx.cell_text(control))
+        if text and not (re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) and is_real_date(text)):
+            raise SourceError(path, f"Control Date {text!r} is not a date", f"{place}, column Control Date")
     kind = (collapse(xlsx.cell_text(cells.get("Name Type"))) or "").lower()
     if not collapse(xlsx.cell_text(cells.get("Name of Individual or Entity"))):
         raise SourceError(path, f"Reference {reference} has no name", place)

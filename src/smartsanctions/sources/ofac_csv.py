@@ -97,6 +97,10 @@ _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 def _decode(path: Path) -> str:
     """UTF-8, or Windows-1252 (OFAC's older files) when the file holds no UTF-8 sequence at all."""
     data = path.read_bytes()
+    nul = data.find(b"\x00")
+    if nul >= 0:  # UTF-16/32 or binary data: never an OFAC CSV
+        line = data.count(b"\n", 0, nul) + 1
+        raise SourceError(path, "binary data (NUL byte): not a text/CSV file", f"line {line}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

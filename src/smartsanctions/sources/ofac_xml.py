@@ -208,6 +208,9 @@ def parse(primary: Path, companions: Sequence[Path]) -> Iterator[ParsedList]:
     if local(root.tag) != "sdnList":
         raise SourceError(primary, f"root element is <{local(root.tag)}>, not <sdnList>", _place(root))
     published = _published(primary, root)
+    for element in root:
+        if isinstance(element.tag, str) and local(element.tag) not in ("publshInformation", "sdnEntry"):
+            raise SourceError(primary, f"unexpected <{local(element.tag)}> in <sdnList>", _place(element))
     entries = [_Entry(el) for el in root if isinstance(el.tag, str) and local(el.tag) == "sdnEntry"]
     if not entries:
         raise SourceError(primary, "no sdnEntry elements", _place(root))

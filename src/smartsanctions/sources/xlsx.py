@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -85,7 +86,7 @@ def check_archive(path: Path) -> None:
                     _check_xml_part(path, archive, info)
     except zipfile.BadZipFile as exc:
         raise SourceError(path, f"not an xlsx workbook (not a valid zip archive: {exc})") from exc
-    except (OSError, EOFError, RuntimeError, ValueError) as exc:  # damaged member, encryption, bad offsets
+    except (OSError, EOFError, RuntimeError, ValueError, zlib.error) as exc:  # damaged member, encryption, bad offsets
         raise SourceError(path, f"damaged xlsx archive: {exc}") from exc
 
 
@@ -102,7 +103,7 @@ def peek_text(path: Path, limit: int = _PROLOGUE_BYTES) -> str:
             for name in ["xl/sharedStrings.xml", *sheets[:1]]:
                 if name in names:
                     parts.append(_read_prefix(archive, archive.getinfo(name), limit))
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, KeyError):
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError, KeyError, zlib.error):
         return ""
     return b"\n".join(parts).decode("utf-8", "replace")
 

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from smartsanctions.store.schema import audit
 
 GENESIS = "0" * 64
+# PostgreSQL advisory lock held while appending, so two transactions never chain onto the
+# same record (SQLite needs none: a writing transaction already excludes other writers).
+CHAIN_LOCK_ID = 0x5A17A0D1
 
 
 def _digest(prev_hash: str, at: str, actor: str, action: str, data_version: str | None, detail: str) -> str:
@@ -35,6 +38,8 @@ def append_audit(
     conn: Connection, actor: str, action: str, detail: dict[str, Any], data_version: str | None = None
 ) -> str:
     """Append one record inside the caller's transaction; returns its hash."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHAIN_LOCK_ID})
     last = conn.execute(select(audit.c.hash).order_by(audit.c.id.desc()).limit(1)).scalar()
     prev_hash = last or GENESIS
     at = datetime.now(UTC)

@@ -58,7 +58,7 @@ class ImportOutcome:
 
 
 @dataclass
-class _Prepared:
+class PreparedList:
     parsed: ParsedList
     job: ImportJob
     sha256: str
@@ -125,7 +125,7 @@ def _check_assertions(parsed: ParsedList, counts: dict[str, int]) -> list[str]:
     return problems
 
 
-def prepare(paths: Sequence[Path], source: str | None, published: date | None) -> list[_Prepared]:
+def prepare(paths: Sequence[Path], source: str | None, published: date | None) -> list[PreparedList]:
     """Parse and check every file; no store access."""
     prepared = []
     for job in plan_imports(paths, source):
@@ -142,7 +142,7 @@ def prepare(paths: Sequence[Path], source: str | None, published: date | None) -
             counts = _schema_counts(stored)
             when, basis = _resolve_published(parsed, job, published, stored)
             prepared.append(
-                _Prepared(parsed, job, sha, stored, counts, when, basis, _check_assertions(parsed, counts))
+                PreparedList(parsed, job, sha, stored, counts, when, basis, _check_assertions(parsed, counts))
             )
     return prepared
 
@@ -161,7 +161,7 @@ def import_files(
     outcomes = []
     with engine.begin() as conn:
         for item in prepared:
-            outcomes.append(_write(conn, item, force, actor))
+            outcomes.append(write_prepared(conn, item, force, actor))
         for list_id in sorted({o.list_id for o in outcomes if o.status == "imported"}):
             rebuild_events(conn, list_id, list_spec(list_id).authority)
     return outcomes
@@ -188,7 +188,8 @@ def _previous_snapshot(conn: Connection, list_id: str, before: date) -> Any:
     return conn.execute(query).first()
 
 
-def _write(conn: Connection, item: _Prepared, force: bool, actor: str) -> ImportOutcome:
+def write_prepared(conn: Connection, item: PreparedList, force: bool, actor: str) -> ImportOutcome:
+    """Store one parsed and checked list version inside the caller's transaction."""
     list_id = item.parsed.list_id
     files = [p.name for p in item.job.files]
     outcome = ImportOutcome(

@@ -127,7 +127,10 @@ def run_worker(name: str, out: Path, runs: int, max_time: int) -> None:
     corpus = out / "corpus" / name
     corpus.mkdir(parents=True, exist_ok=True)
     (corpus / "seed").write_bytes(worker.initial_input())
-    args = [sys.argv[0], f"-max_total_time={max_time}", "-timeout=20", "-rss_limit_mb=4096", "-print_final_stats=1"]
+    artifacts = out / "findings" / name
+    artifacts.mkdir(parents=True, exist_ok=True)
+    args = [sys.argv[0], f"-max_total_time={max_time}", "-timeout=20", "-rss_limit_mb=4096", "-print_final_stats=1",
+            f"-artifact_prefix={artifacts}/native-"]
     if runs:
         args.append(f"-runs={runs}")
     atheris.Setup([*args, str(corpus)], worker.one)
@@ -153,13 +156,23 @@ def run_all(names: list[str], out: Path, runs: int, max_time: int) -> int:
         stats: dict[str, Any] = json.loads(stats_path.read_text()) if stats_path.exists() else {"runs": 0, "findings": {}}
         stats.update(name=name, exit=proc.returncode, wall=round(time.monotonic() - started, 1))
         # libFuzzer's own count is exact; the worker's file is written every 50 runs.
-        for line in log.read_text(errors="replace").splitlines():
+        lines = log.read_text(errors="replace").splitlines()
+        for line in lines:
             if line.startswith("stat::number_of_executed_units:"):
                 stats["runs"] = int(line.split(":")[-1])
+        if proc.returncode != 0:
+            stats["findings"][_native_crash(proc.returncode, lines)] = "see " + str(log)
         rows.append(stats)
         print(f"{name}: {stats['runs']} runs, {len(stats['findings'])} finding(s)", flush=True)
     _table(rows)
     return 1 if any(r["findings"] or r["runs"] == 0 for r in rows) else 0
+
+
+def _native_crash(code: int, lines: list[str]) -> str:
+    """A crash that killed the worker (abort, out-of-memory, timeout), described from its log."""
+    reason = next((ln for ln in lines if "ERROR: libFuzzer" in ln or "memory allocation of" in ln), "no reason logged")
+    unit = next((ln.rsplit(" ", 1)[-1] for ln in lines if "Test unit written to" in ln), "no input saved")
+    return f"worker died (exit {code}): {reason.strip()} -> {unit}"
 
 
 def _table(rows: list[dict[str, Any]]) -> None:

@@ -371,6 +371,17 @@ def sheet_doctype(s: Seed) -> bytes:
     return _sheet_with(s, BILLION_LAUGHS)
 
 
+def _sheet_ref(new_ref: bytes) -> Mutation:
+    def make(s: Seed) -> bytes:
+        sheet = zipfile.ZipFile(io.BytesIO(s.primary)).read(SHEET)
+        refs = list(re.finditer(rb'<c r="([A-Z]+[0-9]+)"', sheet))
+        last = refs[-1]
+        sheet = sheet[: last.start(1)] + new_ref + sheet[last.end(1) :]
+        return _replace_member(s.primary, SHEET, sheet)
+
+    return make
+
+
 def not_a_workbook_zip(_s: Seed) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
@@ -427,6 +438,9 @@ def _xlsx_cases() -> list[Case]:
             Case(name, "zip-without-sheet", not_a_workbook_zip, "worksheet", whole_file=True),
             Case(name, "zip-bomb", zip_bomb, "zip bomb"),
             Case(name, "sheet-doctype", sheet_doctype, "DOCTYPE"),
+            # calamine would size the sheet to its furthest cell: terabytes for these two.
+            Case(name, "far-cell", _sheet_ref(b"XFD1048576"), "sheet spans"),
+            Case(name, "bad-cell-ref", _sheet_ref(b"Y" + b"H" * 70 + b"2"), "invalid cell reference"),
             Case(name, "empty-sheet", _rows_edit(lambda rows: rows.clear()), "empty sheet|no header", whole_file=True),
             Case(name, "missing-column", _rows_edit(_rename_id_column), "column"),
             Case(name, "blank-id", _rows_edit(_blank_id), "row"),

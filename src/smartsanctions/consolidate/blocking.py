@@ -33,8 +33,9 @@ def record_keys(f: RecordFeatures, use_un_refs: bool) -> set[str]:
             keys.add(f"2|{a}|{b}")
             for year in years:
                 keys.add(f"y|{a}|{b}|{year}")
-        # The whole token set: catches long names whose pairs are all common.
-        if len(tokens) >= 3:
+        # The whole token set: catches long names whose pairs are all common, and
+        # (with same-list pairs allowed) one list's duplicate entries of one party.
+        if tokens:
             keys.add("n|" + "|".join(tokens))
     for ident in f.identifiers:
         keys.add(f"id|{ident}")

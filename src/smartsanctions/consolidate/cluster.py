@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from smartsanctions.consolidate.features import RecordFeatures, common_schema
-from smartsanctions.consolidate.scoring import SAME_LIST_AT
+from smartsanctions.consolidate.scoring import same_list_threshold
 
 
 @dataclass
@@ -74,14 +74,18 @@ class _Clusterer:
             for b in y.members:
                 yield (a, b) if a < b else (b, a)
 
-    def conflict(self, rx: int, ry: int, judged: bool, score: float = 0.0) -> str | None:
+    def conflict(self, rx: int, ry: int, judged: bool, edge: Edge | None = None) -> str | None:
         x, y = self.clusters[rx], self.clusters[ry]
         pairs = list(self._pairs(x, y))
         if any(p in self.not_same for p in pairs):
             return "judged not the same"
         if judged:
             return None
-        if x.lists & y.lists and score < SAME_LIST_AT:
+        if x.lists & y.lists and (
+            edge is None
+            or edge.score < same_list_threshold(self.features[edge.left], self.features[edge.right])
+            or not self._duplicates_only(x, y, edge)
+        ):
             return "same list"
         if x.un_refs and y.un_refs and not (x.un_refs & y.un_refs):
             return "different UN references"
@@ -90,6 +94,12 @@ class _Clusterer:
         if any(p in self.contradictions for p in pairs):
             return "contradicting birth date or gender"
         return None
+
+    def _duplicates_only(self, x: _Cluster, y: _Cluster, edge: Edge) -> bool:
+        """A same-list join is allowed only through the edge between the two entries."""
+        shared = x.lists & y.lists
+        left, right = self.features[edge.left], self.features[edge.right]
+        return shared == {left.list_id} and left.list_id == right.list_id
 
     def union(self, rx: int, ry: int) -> None:
         if rx > ry:
@@ -131,7 +141,7 @@ def cluster(
         ra, rb = c.find(edge.left), c.find(edge.right)
         if ra == rb:
             continue
-        why = c.conflict(ra, rb, judged=False, score=edge.score)
+        why = c.conflict(ra, rb, judged=False, edge=edge)
         if why:
             refused.append((edge, why))
             continue

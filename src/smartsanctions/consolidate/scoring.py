@@ -24,7 +24,13 @@ NAME_SLOPE = 10.0
 MIN_NAME = 0.70  # below this a pair is not kept whatever else it shares
 UN_REF_POINTS = 3.0
 PRIMARY_POINTS = 0.1  # both records' main names matched (not aliases): ranks competing merges
-SAME_LIST_AT = 4.0  # two entries of one list are merged only on overwhelming evidence
+# Two entries of one list are merged only on strong evidence: for people a shared birth
+# date or document besides the name; for others the same main name and nothing against.
+SAME_LIST_AT = {PERSON: 3.0, "other": 1.1}
+
+
+def same_list_threshold(a: RecordFeatures, b: RecordFeatures) -> float:
+    return SAME_LIST_AT[PERSON] if PERSON in (a.kind, b.kind) else SAME_LIST_AT["other"]
 
 
 @dataclass

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,12 +29,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from smartsanctions.api.decisions import party_key
-from smartsanctions.screening.batch import CHUNK_ROWS, Layout, QueryFields, screen_chunk
+from smartsanctions.screening.batch import CHUNK_ROWS, Layout, QueryFields, may_hit, screen_chunk
 from smartsanctions.screening.batch_io import open_reader, open_writer
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry
 from smartsanctions.screening.service import entry_for_entity, load_index, relatives_of
-from smartsanctions.store.queries import latest_snapshots
+from smartsanctions.store.queries import data_version, latest_snapshots
 from smartsanctions.store.schema import (
     book_hit,
     book_party,
@@ -76,6 +76,7 @@ class RescreenReport:
     new_hits: list[dict[str, Any]] = field(default_factory=list)
     removed_hits: list[dict[str, Any]] = field(default_factory=list)
     suppressed: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
     elapsed: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -192,6 +193,25 @@ def _screen(index: ScreeningIndex, batches: Iterator[list[Party]], threshold: fl
     return found
 
 
+def _candidates(small: ScreeningIndex, batches: Iterator[list[Party]], threshold: float) -> set[int]:
+    """Rows whose name (or an identifier) comes near any entry of the small index.
+
+    Name-only and cached per distinct name, so a large book costs one small-index search
+    per distinct name; rows with identifiers get a full search so identifier hits count.
+    """
+    relaxed = max(threshold - CANDIDATE_MARGIN, 0.0)
+    rows: set[int] = set()
+    for batch in batches:
+        with_ids = [p for p in batch if p.fields[4]]
+        for p in batch:
+            if p.fields[0] and may_hit(small, p.fields[0], p.fields[3], relaxed):
+                rows.add(p.row)
+        if with_ids:
+            found = screen_chunk(small, [p.fields for p in with_ids], relaxed)
+            rows.update(p.row for p, hits in zip(with_ids, found, strict=True) if hits)
+    return rows
+
+
 def _stored_hits(conn: Connection, book: str) -> Found:
     found: Found = {}
     for r in conn.execute(select(book_hit).where(book_hit.c.book == book)):
@@ -275,8 +295,18 @@ def rescreen(
     (csv/xlsx/parquet) receives the new, removed and suppressed hits.
     """
     started = time.monotonic()
-    loaded = load_index(engine)
-    version = loaded.data_version
+    with engine.connect() as conn:
+        version = data_version(conn)
+    cached: list[ScreeningIndex] = []
+
+    def full_index() -> ScreeningIndex:
+        if not cached:
+            loaded = load_index(engine)
+            if loaded.data_version != version:
+                raise RuntimeError("the store changed during the re-screen; run it again")
+            cached.append(loaded.index)
+        return cached[0]
+
     with engine.begin() as conn:
         snaps = latest_snapshots(conn)
         stored = conn.execute(select(screening_book).where(screening_book.c.name == book)).first()
@@ -284,7 +314,7 @@ def rescreen(
             thr = DEFAULT_THRESHOLD if threshold is None else threshold
             count = _load_book(conn, book, Path(input_path), columns or {}, thr, version, snaps)
             parties: dict[int, Party] = {}
-            found = _screen(loaded.index, _stored_parties(conn, book), thr, parties)
+            found = _screen(full_index(), _stored_parties(conn, book), thr, parties)
             _save_hits(conn, book, None, found, version)
             report = RescreenReport(book, True, count, stored.data_version if stored else None, version,
                                     records_added=0, parties_rechecked=count)
@@ -293,7 +323,7 @@ def rescreen(
         else:
             if stored is None:
                 raise LookupError(f"no screening book named {book!r}; load one first with an input file")
-            report = _rescreen_stored(conn, loaded.index, stored, version, snaps, threshold, full)
+            report = _rescreen_stored(conn, full_index, stored, version, snaps, threshold, full)
         conn.execute(update(screening_book).where(screening_book.c.name == book).values(
             data_version=version, snapshots=json.dumps(snaps), screened_at=datetime.now(UTC),
             **({"threshold": threshold} if threshold is not None else {})))
@@ -304,8 +334,9 @@ def rescreen(
     return report
 
 
-def _rescreen_stored(conn: Connection, index: ScreeningIndex, stored: Any, version: str, snaps: dict[str, int],
+def _rescreen_stored(conn: Connection, index: Callable[[], ScreeningIndex], stored: Any, version: str, snaps: dict[str, int],
                      threshold: float | None, full: bool) -> RescreenReport:
+    started = time.monotonic()
     book = stored.name
     thr = stored.threshold if threshold is None else threshold
     before = {k: int(v) for k, v in json.loads(stored.snapshots).items()}
@@ -322,14 +353,12 @@ def _rescreen_stored(conn: Connection, index: ScreeningIndex, stored: Any, versi
         affected = {row for row, hits in old.items() if any(_record_of(e) in touched or _record_of(e) in removed
                                                              for e in hits)}
         if entries:
-            small = ScreeningIndex.build(entries)
-            affected.update(_screen(small, _stored_parties(conn, book), max(thr - CANDIDATE_MARGIN, 0.0)))
+            affected.update(_candidates(ScreeningIndex.build(entries), _stored_parties(conn, book), thr))
         rows = affected
+        report.timings["find_affected"] = round(time.monotonic() - started, 3)
     parties: dict[int, Party] = {}
-    if rows is None or rows:
-        new = _screen(index, _stored_parties(conn, book, rows), thr, parties)
-    else:
-        new = {}
+    new = _screen(index(), _stored_parties(conn, book, rows), thr, parties) if rows is None or rows else {}
+    report.timings["recheck"] = round(time.monotonic() - started, 3)
     report.parties_rechecked = len(parties)
     checked = set(parties)
     fresh = [(row, eid, hit) for row, hits in sorted(new.items()) for eid, hit in hits.items()

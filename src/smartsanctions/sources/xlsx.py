@@ -31,6 +31,11 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _COMMENT_OR_PI = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)
 _ELEMENT = re.compile(rb"<[A-Za-z_]")
 
+# calamine allocates the whole rectangle up to the furthest cell a sheet names, so a cell
+# reference like "YHHHH…2" or "XFD1048576" in a small file would ask for terabytes.
+MAX_CELLS = 20_000_000  # the official workbooks hold ~0.4 million
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]*)([0-9]*)([^\"]*)\"")
+
 Cell = object
 Row = tuple[Cell, ...]
 
@@ -73,6 +78,29 @@ def _check_xml_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo)
         raise SourceError(path, "XML part has no root element in its first 64 KiB (refused)", f"member {info.filename}")
 
 
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _check_sheet_extent(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse malformed or absurdly distant cell references before calamine sizes the sheet."""
+    refs = _CELL_REF.findall(archive.read(info))
+    if not refs:
+        return
+    place = f"member {info.filename}"
+    bad = next((r for r in refs if r[2] or not r[0] or not r[1] or len(r[0]) > 3 or len(r[1]) > 7), None)
+    if bad is not None:
+        shown = b"".join(bad)[:20].decode("latin-1")
+        raise SourceError(path, f"invalid cell reference {shown!r}", place)
+    rows = max(int(r[1]) for r in refs)
+    columns = max(_column_number(letters) for letters in {r[0] for r in refs})
+    if rows > 1_048_576 or columns > 16_384 or rows * columns > MAX_CELLS:
+        raise SourceError(path, f"sheet spans {rows} rows x {columns} columns (limit {MAX_CELLS} cells)", place)
+
+
 def check_archive(path: Path) -> None:
     """Refuse files that are not zips, zip bombs, and XML parts with a DOCTYPE."""
     try:
@@ -84,6 +112,8 @@ def check_archive(path: Path) -> None:
             for info in archive.infolist():
                 if info.filename.endswith((".xml", ".rels")):
                     _check_xml_part(path, archive, info)
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _check_sheet_extent(path, archive, info)
     except zipfile.BadZipFile as exc:
         raise SourceError(path, f"not an xlsx workbook (not a valid zip archive: {exc})") from exc
     except (OSError, EOFError, RuntimeError, ValueError, zlib.error) as exc:  # damaged member, encryption, bad offsets

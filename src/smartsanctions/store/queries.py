@@ -137,7 +137,7 @@ def record_events(conn: Connection, record_ids: list[str]) -> list[dict[str, Any
     query = (
         select(legal_event)
         .where(legal_event.c.record_id.in_(record_ids))
-        .order_by(legal_event.c.date, legal_event.c.id)
+        .order_by(legal_event.c.date, legal_event.c.record_id, legal_event.c.id)
     )
     return [
         {

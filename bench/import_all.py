@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from smartsanctions.sources.base import SourceError  # noqa: E402
-from smartsanctions.sources.registry import plan_imports  # noqa: E402
-from smartsanctions.store.db import open_engine  # noqa: E402
-from smartsanctions.store.importer import ImportRefused, import_files  # noqa: E402
-from smartsanctions.store.update import mirror_versions  # noqa: E402
+from smartsanctions.sources.base import SourceError
+from smartsanctions.sources.registry import plan_imports
+from smartsanctions.store.db import open_engine
+from smartsanctions.store.importer import ImportRefused, import_files
+from smartsanctions.store.update import mirror_versions
 
 LISTS = ROOT.parent / "shared" / "data" / "lists"
 

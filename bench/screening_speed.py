@@ -107,7 +107,7 @@ def main() -> None:
     load_t = time.perf_counter()
     ScreeningIndex.from_bytes(blob)
     load_s = time.perf_counter() - load_t
-    print(f"index: {len(index)} entries, {len(index.name_text)} names, {len(index.vocab_parts)} name parts")
+    print(f"index: {len(index)} entries, {len(index.name_text)} names, {len(index.vocab_text)} name parts")
     print(f"build {build_s:.1f}s; process RSS after build {_rss() / 2**20:.0f} MiB (everything: parsed FtM "
           f"entities, analysis caches, the index; grew {current / 2**20:.0f} MiB during the build); "
           f"blob {len(blob) / 2**20:.0f} MiB, to_bytes {blob_s:.2f}s, from_bytes {load_s:.2f}s")

@@ -55,7 +55,7 @@ def test_show_and_history_of_a_delisted_un_entry(db: str) -> None:
 
 
 def test_unknown_entity_is_a_one_line_error(db: str) -> None:
-    code, stdout, stderr = run("show", "un-sc:NOPE.1", "--db", db)
+    code, _stdout, stderr = run("show", "un-sc:NOPE.1", "--db", db)
     assert code == 1
     assert stderr.strip().startswith("error:") and "un-sc:NOPE.1" in stderr
     assert len(stderr.strip().splitlines()) == 1

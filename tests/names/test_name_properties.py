@@ -78,5 +78,7 @@ def test_lookalike_letters_fold_and_still_match(words: list[str], data: st.DataO
 # (Symbols are left out: NFKC turns some of them into letters, e.g. '⒜' -> '(a)'.)
 @given(st.text(alphabet=st.characters(categories=("Cc", "Cf", "Zs", "Zl", "Zp", "P")), max_size=50))
 def test_no_letters_means_no_match(junk: str) -> None:
-    assert compare_names(junk, junk).score == 0.0
     assert compare_names(junk, "Bashar al-Assad").score < DEFAULT_THRESHOLD
+    if all(ord(ch) < 0x250 for ch in junk):
+        # (Beyond Latin, ICU romanises some punctuation to letters: Myanmar '၏' -> 'eat'.)
+        assert compare_names(junk, junk).score == 0.0

@@ -10,7 +10,6 @@ from sqlalchemy import Engine, select
 from smartsanctions.store.db import open_engine
 from smartsanctions.store.schema import metadata
 
-
 PG_ENV = "SMARTSANCTIONS_TEST_PG_URL"
 
 

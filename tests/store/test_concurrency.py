@@ -100,7 +100,7 @@ def test_readers_and_audit_writers_keep_working_during_an_import(tmp_path: Path)
         assert during[loop.name] >= 5, f"{loop.name} answered only {during[loop.name]} times during the import"
     with engine.connect() as conn:
         lists = {lst["id"] for a in lists_summary(conn)["authorities"] for lst in a["lists"]}
-        audited = conn.execute(select(func.count()).select_from(audit)).scalar()
+        audited = conn.execute(select(func.count()).select_from(audit).where(audit.c.actor == "test")).scalar()
         assert verify_chain(conn).ok
     assert {"un-sc", "us-sdn", "gb-ofsi", "eu-fsf"} <= lists
-    assert audited == loops[-1].answers + 1  # + the forced import's own record
+    assert audited == loops[-1].answers  # every audit write that returned was kept

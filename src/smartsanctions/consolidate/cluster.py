@@ -96,10 +96,10 @@ class _Clusterer:
         return None
 
     def _duplicates_only(self, x: _Cluster, y: _Cluster, edge: Edge) -> bool:
-        """A same-list join is allowed only through the edge between the two entries."""
-        shared = x.lists & y.lists
+        """A join of clusters that share a list is allowed only through a strong edge
+        between two entries of one list (a list's duplicate entries of one party)."""
         left, right = self.features[edge.left], self.features[edge.right]
-        return shared == {left.list_id} and left.list_id == right.list_id
+        return left.list_id == right.list_id
 
     def union(self, rx: int, ry: int) -> None:
         if rx > ry:

@@ -16,7 +16,7 @@ from smartsanctions.store.audit import append_audit
 from smartsanctions.store.schema import canonical_referent, judgement, record_version
 
 SAME, NOT_SAME = "same", "not_same"
-_ALIASES = {"same": SAME, "not_same": NOT_SAME, "not-same": NOT_SAME, "notsame": NOT_SAME, "different": NOT_SAME}
+_ALIASES = {"same": SAME, "not_same": NOT_SAME, "notsame": NOT_SAME, "different": NOT_SAME}
 
 
 class JudgementError(ValueError):
@@ -53,7 +53,7 @@ def _resolve(conn: Connection, ident: str) -> str:
 
 def add_judgement(engine: Engine, left: str, right: str, value: str, author: str, note: str | None = None) -> Judgement:
     """Record that two records are (or are not) the same party; takes effect on the next run."""
-    normalised = _ALIASES.get(value.strip().lower())
+    normalised = _ALIASES.get(value.strip().lower().replace(" ", "_").replace("-", "_"))
     if normalised is None:
         raise JudgementError(f"judgement must be 'same' or 'not_same', not {value!r}")
     if not author.strip():

@@ -26,7 +26,7 @@ UN_REF_POINTS = 3.0
 PRIMARY_POINTS = 0.1  # both records' main names matched (not aliases): ranks competing merges
 # Two entries of one list are merged only on strong evidence: for people a shared birth
 # date or document besides the name; for others the same main name and nothing against.
-SAME_LIST_AT = {PERSON: 3.0, "other": 1.1}
+SAME_LIST_AT = {PERSON: 3.0, "other": 1.05}
 
 
 def same_list_threshold(a: RecordFeatures, b: RecordFeatures) -> float:

@@ -73,6 +73,21 @@ class PartArrays:
                           self.initial[idx], self.first[idx], self.abjad[idx], self.shapes[idx])
 
 
+def combine(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_skel: np.ndarray,
+            abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray) -> np.ndarray:
+    """Stretched part similarity from the Indel ratio and the part relations (any broadcastable
+    shape). The one formula behind :func:`similarity_matrix` and :func:`pair_similarity`."""
+    same_skel = same_skel & ~diff_var
+    # with an abjad on either side the vowels are guesses; between two Latin spellings they count
+    floor = np.where(abjad, ABJAD_FLOOR + 0.1 * ratio,
+                     np.where(same_shape, SKELETON_FLOOR + 0.15 * ratio, LATIN_SKELETON_FLOOR + 0.25 * ratio))
+    sim = np.where(same_skel, np.maximum(ratio, floor), ratio)
+    sim = np.where(same_var, np.maximum(sim, VARIANT_SIM), sim)
+    sim = np.where(initials, np.maximum(sim, INITIAL_SIM), sim)
+    out = np.clip((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0, 1.0)
+    return np.where(ratio >= 1.0, 1.0, np.minimum(out, 0.99)).astype(np.float32)
+
+
 def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
     """Stretched part similarity, shape (len(q), len(u)), float32 in [0, 1]."""
     if not len(q.texts) or not len(u.texts):
@@ -80,22 +95,15 @@ def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
     ratio = cdist(q.texts, u.texts, scorer=Indel.normalized_similarity, dtype=np.float32, workers=1)
     qv = q.variants[:, None]
     uv = u.variants[None, :]
-    same_var = (qv == uv) & (qv >= 0)
-    diff_var = (qv >= 0) & (uv >= 0) & (qv != uv)
-    same_skel = (q.skeletons[:, None] == u.skeletons[None, :]) & ~diff_var
-    sim = ratio
-    # with an abjad on either side the vowels are guesses; between two Latin spellings they count
-    abjad = q.abjad[:, None] | u.abjad[None, :]
-    same_shape = q.shapes[:, None] == u.shapes[None, :]
-    floor = np.where(abjad, ABJAD_FLOOR + 0.1 * ratio,
-                     np.where(same_shape, SKELETON_FLOOR + 0.15 * ratio, LATIN_SKELETON_FLOOR + 0.25 * ratio))
-    sim = np.where(same_skel, np.maximum(sim, floor), sim)
-    sim = np.where(same_var, np.maximum(sim, VARIANT_SIM), sim)
-    initials = (q.initial[:, None] | u.initial[None, :]) & (q.first[:, None] == u.first[None, :])
-    sim = np.where(initials, np.maximum(sim, INITIAL_SIM), sim)
-    exact = ratio >= 1.0
-    out = np.clip((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0, 1.0)
-    return np.where(exact, 1.0, np.minimum(out, 0.99)).astype(np.float32)
+    return combine(
+        ratio,
+        (qv == uv) & (qv >= 0),
+        (qv >= 0) & (uv >= 0) & (qv != uv),
+        q.skeletons[:, None] == u.skeletons[None, :],
+        q.abjad[:, None] | u.abjad[None, :],
+        q.shapes[:, None] == u.shapes[None, :],
+        (q.initial[:, None] | u.initial[None, :]) & (q.first[:, None] == u.first[None, :]),
+    )
 
 
 def aggregate(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
@@ -107,34 +115,45 @@ def aggregate(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
     nq_parts, n_cand, n_t = m.shape
     if nq_parts == 0 or n_t == 0:
         return np.zeros(n_cand, dtype=np.float32)
-    work = np.where(wc[None, :, :] > 0, m, -1.0)  # padding never pairs
-    best_q = np.zeros((nq_parts, n_cand), dtype=np.float32)
-    best_c = np.zeros((n_cand, n_t), dtype=np.float32)
-    pairs = np.zeros(n_cand, dtype=np.int32)
-    cols = np.arange(n_cand)
+    return aggregate_pairs(m.transpose(1, 0, 2), np.broadcast_to(wq[None, :], (n_cand, nq_parts)), wc)
+
+
+def aggregate_pairs(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
+    """:func:`aggregate` for P independent name pairs: ``m`` (P, Q, T), ``wq`` (P, Q) and
+    ``wc`` (P, T), weight 0 marking padding on either side (padding never pairs)."""
+    n_pairs, nq_parts, n_t = m.shape
+    if nq_parts == 0 or n_t == 0 or n_pairs == 0:
+        return np.zeros(n_pairs, dtype=np.float32)
+    valid = (wq > 0)[:, :, None] & (wc > 0)[:, None, :]
+    work = np.where(valid, m, np.float32(-1.0)).reshape(n_pairs, nq_parts * n_t)
+    best_q = np.zeros((n_pairs, nq_parts), dtype=np.float32)
+    best_c = np.zeros((n_pairs, n_t), dtype=np.float32)
+    pairs = np.zeros(n_pairs, dtype=np.int32)
+    rows = np.arange(n_pairs)
+    view = work.reshape(n_pairs, nq_parts, n_t)
     for _ in range(min(nq_parts, n_t)):
-        flat = work.transpose(1, 0, 2).reshape(n_cand, -1)
-        k = flat.argmax(axis=1)
-        v = flat[cols, k]
+        k = work.argmax(axis=1)
+        v = work[rows, k]
         ok = v > 0
+        if not ok.any():
+            break
         qi, tj = np.divmod(k, n_t)
-        best_q[qi[ok], cols[ok]] = v[ok]
-        best_c[cols[ok], tj[ok]] = v[ok]
-        pairs += (v >= UNMATCHED_BELOW).astype(np.int32)
-        work[qi, cols, :] = -1.0
-        work[:, cols, tj] = -1.0
-    nq = float((wq > 0).sum())
-    nc = (wc > 0).sum(axis=1)  # (C,)
-    wq2 = np.broadcast_to(wq[:, None], best_q.shape)
+        best_q[rows[ok], qi[ok]] = v[ok]
+        best_c[rows[ok], tj[ok]] = v[ok]
+        pairs += v >= UNMATCHED_BELOW
+        view[rows, qi, :] = -1.0
+        view[rows, :, tj] = -1.0
+    nq = (wq > 0).sum(axis=1)  # (P,)
+    nc = (wc > 0).sum(axis=1)  # (P,)
     # the longer name's unmatched parts count less (missing middle names, extra patronymics),
     # once at least two parts agree: a one-word alias does not cover a full name
-    several = (pairs >= 2)
-    q_longer = ((nq > nc) & several)[None, :]
-    wq_eff = np.where(q_longer & (best_q < UNMATCHED_BELOW), wq2 * UNMATCHED_DISCOUNT, wq2)
+    several = pairs >= 2
+    q_longer = ((nq > nc) & several)[:, None]
+    wq_eff = np.where(q_longer & (best_q < UNMATCHED_BELOW), wq * UNMATCHED_DISCOUNT, wq)
     c_longer = ((nc > nq) & several)[:, None]
     wc_eff = np.where(c_longer & (best_c < UNMATCHED_BELOW), wc * UNMATCHED_DISCOUNT, wc)
-    num = (wq_eff * best_q).sum(axis=0) + (wc_eff * best_c).sum(axis=1)
-    den = wq_eff.sum(axis=0) + wc_eff.sum(axis=1)
+    num = (wq_eff * best_q).sum(axis=1) + (wc_eff * best_c).sum(axis=1)
+    den = wq_eff.sum(axis=1) + wc_eff.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(den > 0, num / den, 0.0)
     return np.asarray(out, dtype=np.float32)

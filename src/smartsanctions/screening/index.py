@@ -6,22 +6,29 @@ skeleton with one consonant deleted, its known-variant group, its first four let
 each part has a posting list of the names that contain it. Part weights come from how many
 names share the part's skeleton (common parts such as "muhammad" count less).
 
-Search: the query's parts look up their keys, keep the vocabulary parts that are similar
-enough, and sum weighted similarities per name to pick the best ``RETRIEVE`` names; those are
-scored exactly (``names.compare``) in one vectorised pass, grouped per entry, adjusted by date
-of birth, country, gender and identifiers, filtered by schema, and returned with
-explanations.
+Search works on batches (``search`` is a batch of one, so both give the same answers): every
+distinct query part is prepared once (its keys, and its similarity to the vocabulary parts they
+reach, in one element-wise pass; cached on the index), each query sums weighted similarities per
+name to pick the best ``RETRIEVE`` names, and all (query, candidate name) pairs of a batch are
+scored exactly (``names.compare``) in a few vectorised passes, then grouped per entry,
+adjusted by date of birth, country, gender and identifiers, filtered by schema, and returned
+with explanations.
+
+Storage: ``to_bytes`` writes flat numpy arrays and string tables (no pickled objects), so
+``from_bytes`` costs little more than decoding the strings; entries are decoded when first used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
-import pickle
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cpdist
 
 from smartsanctions.names.analyse import (
     INITIAL,
@@ -32,12 +39,7 @@ from smartsanctions.names.analyse import (
     analyse,
     is_org_schema,
 )
-from smartsanctions.names.compare import (
-    PartArrays,
-    aggregate,
-    explain_pair,
-    similarity_matrix,
-)
+from smartsanctions.names.compare import aggregate_pairs, combine, explain_pair
 
 from .model import IndexEntry, Match, Query
 from .scoring import (
@@ -56,13 +58,38 @@ RETRIEVE = 96  # names scored exactly per query
 MAX_PARTS = 8  # name parts kept per indexed name
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
 COMMON_POSTINGS = 4000  # a part in more names than this is not used to retrieve if rarer parts exist
-_FORMAT = 1
+CHUNK = 256  # queries scored together by search_many
+PART_CACHE = 200_000  # prepared query parts kept per index
+
+
+def _org_flag(schema: str | None) -> bool | None:
+    return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
+
+
+_FORMAT = 2
+_MAGIC = b"SSIX"
 
 
 def _stable_hash(text: str) -> int:
     """Same value in every process (str.__hash__ is salted per process; blobs travel)."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
                           "little", signed=True)
+
+
+def _hashes(texts: Iterable[str]) -> np.ndarray:
+    return np.array([_stable_hash(t) for t in texts], dtype=np.int64)
+
+
+def _find(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Positions of ``hashes`` in the sorted ``table``, -1 where absent."""
+    if not len(table) or not len(hashes):
+        return np.full(len(hashes), -1, dtype=np.int64)
+    pos = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
+    return np.where(table[pos] == hashes, pos, -1)
+
+
+def _skel_key(part: Part) -> str:
+    return part.skeleton if len(part.skeleton) >= 2 else "\x00" + part.text
 
 
 def _deletions(s: str) -> list[str]:
@@ -89,30 +116,150 @@ def _keys(part: Part, query: bool) -> list[str]:
     return keys
 
 
+def _csr(groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    ptr = np.zeros(len(groups) + 1, dtype=np.int64)
+    np.cumsum([len(g) for g in groups], out=ptr[1:])
+    ids = np.fromiter((i for g in groups for i in g), dtype=np.int32, count=int(ptr[-1]))
+    return ptr, ids
+
+
+def _gather(ptr: np.ndarray, ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The concatenated CSR rows ``rows`` of (ptr, ids), and each row's length."""
+    starts = ptr[rows]
+    lengths = ptr[rows + 1] - starts
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    return ids[offsets], lengths
+
+
+def _entry_json(e: IndexEntry) -> str:
+    return json.dumps([e.id, e.caption, e.schema, e.names, e.birth_dates, e.countries, e.identifiers, e.datasets,
+                       e.gender, e.relation, e.listed, e.topics], ensure_ascii=False)
+
+
+def _entry_of_json(text: str) -> IndexEntry:
+    (id_, caption, schema, names, dates, countries, idents, datasets, gender, relation, listed,
+     topics) = json.loads(text)
+    return IndexEntry(id_, caption, schema, tuple(names), tuple(dates), tuple(countries), tuple(idents),
+                      tuple(datasets), gender, relation, listed, tuple(topics))
+
+
+class _Entries(Sequence[IndexEntry]):
+    """Entries decoded from their stored form on first access (loading stays cheap)."""
+
+    def __init__(self, encoded: list[str]) -> None:
+        self._encoded = encoded
+        self._decoded: list[IndexEntry | None] = [None] * len(encoded)
+
+    def __len__(self) -> int:
+        return len(self._encoded)
+
+    @overload
+    def __getitem__(self, i: int) -> IndexEntry: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[IndexEntry]: ...
+
+    def __getitem__(self, i: int | slice) -> IndexEntry | list[IndexEntry]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        entry = self._decoded[i]
+        if entry is None:
+            entry = self._decoded[i] = _entry_of_json(self._encoded[i])
+        return entry
+
+    def encoded(self, i: int) -> str:
+        return self._encoded[i]
+
+
+def _pack_strings(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=off[1:])
+    data = np.frombuffer("".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    return data, off
+
+
+def _unpack_strings(data: np.ndarray, off: np.ndarray) -> list[str]:
+    text = data.tobytes().decode("utf-8", "surrogatepass")
+    bounds = off.tolist()
+    return [text[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=False)]
+
+
+class _QPart:
+    """A distinct query name part, prepared against this index: its codes, weight, and the
+    vocabulary parts (with similarities) its blocking keys reach."""
+
+    __slots__ = ("text", "skel", "var", "initial", "first", "abjad", "shape", "kind", "weight", "vids", "wsims",
+                 "lengths", "total")
+
+    def __init__(self, part: Part, skel: int, shape: int, weight: float) -> None:
+        self.text = part.text
+        self.skel = skel
+        self.var = part.variant
+        self.initial = part.kind == INITIAL
+        self.first = ord(part.text[0]) if part.text else 0
+        self.abjad = part.abjad
+        self.shape = shape
+        self.kind = part.kind
+        self.weight = weight
+        self.vids = np.zeros(0, dtype=np.int32)
+        self.wsims = np.zeros(0, dtype=np.float32)
+        self.lengths = np.zeros(0, dtype=np.int64)
+        self.total = 0
+
+
+class _QFeats:
+    """Query parts as arrays, for element-wise comparison with vocabulary parts."""
+
+    def __init__(self, parts: Sequence[_QPart]) -> None:
+        self.text = np.array([p.text for p in parts], dtype=object)
+        self.skel = np.array([p.skel for p in parts], dtype=np.int64)
+        self.var = np.array([p.var for p in parts], dtype=np.int32)
+        self.initial = np.array([p.initial for p in parts], dtype=bool)
+        self.first = np.array([p.first for p in parts], dtype=np.int32)
+        self.abjad = np.array([p.abjad for p in parts], dtype=bool)
+        self.shape = np.array([p.shape for p in parts], dtype=np.int64)
+        self.weight = np.array([p.weight for p in parts], dtype=np.float32)
+
+
+_ARRAYS = ("name_entry", "name_hash", "name_tok", "vocab_skel", "vocab_var", "vocab_init", "vocab_first",
+           "vocab_abjad", "vocab_shape", "vocab_weight", "post_ptr", "post_ids", "key_hash", "key_ptr", "key_ids",
+           "skel_hash", "skel_df", "shape_hash", "entry_schema", "ident_ptr", "ident_ids")
+_STRINGS = ("name_text", "vocab_text_list", "schema_names", "ident_keys")
+
+
 class ScreeningIndex:
     """Screen names (with optional DOB, country, gender, identifiers) against listed parties."""
 
     def __init__(self) -> None:
-        self.entries: list[IndexEntry] = []
+        self.entries: Sequence[IndexEntry] = []
+        self.entry_schema = np.zeros(0, dtype=np.int16)
+        self.schema_names: list[str] = []
         self.name_entry = np.zeros(0, dtype=np.int32)
         self.name_text: list[str] = []
-        self.name_key: list[str] = []
         self.name_hash = np.zeros(0, dtype=np.int64)
         self.name_tok = np.zeros((0, MAX_PARTS), dtype=np.int32)
-        self.vocab_parts: list[Part] = []
         self.vocab_text = np.zeros(0, dtype=object)
-        self.vocab_skel = np.zeros(0, dtype=object)
+        self.vocab_skel = np.zeros(0, dtype=np.int64)  # code: position in skel_hash
         self.vocab_var = np.zeros(0, dtype=np.int32)
         self.vocab_init = np.zeros(0, dtype=bool)
         self.vocab_first = np.zeros(0, dtype=np.int32)
         self.vocab_abjad = np.zeros(0, dtype=bool)
-        self.vocab_shape = np.zeros(0, dtype=object)
+        self.vocab_shape = np.zeros(0, dtype=np.int64)  # code: position in shape_hash
         self.vocab_weight = np.zeros(0, dtype=np.float32)
         self.post_ptr = np.zeros(1, dtype=np.int64)
         self.post_ids = np.zeros(0, dtype=np.int32)
-        self.keys: dict[str, np.ndarray] = {}
-        self.skel_df: dict[str, int] = {}
-        self.identifiers: dict[str, list[int]] = {}
+        self.key_hash = np.zeros(0, dtype=np.int64)  # sorted hashes of blocking keys
+        self.key_ptr = np.zeros(1, dtype=np.int64)
+        self.key_ids = np.zeros(0, dtype=np.int32)
+        self.skel_hash = np.zeros(0, dtype=np.int64)  # sorted hashes of skeletons
+        self.skel_df = np.zeros(0, dtype=np.int64)  # names containing a part with that skeleton
+        self.shape_hash = np.zeros(0, dtype=np.int64)
+        self.ident_keys: list[str] = []
+        self.ident_ptr = np.zeros(1, dtype=np.int64)
+        self.ident_ids = np.zeros(0, dtype=np.int32)
+        self._identifiers: dict[str, list[int]] | None = None
+        self._part_cache: dict[Part, _QPart] = {}
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -122,8 +269,14 @@ class ScreeningIndex:
         parts: list[Part] = []
         rows: list[list[int]] = []
         name_entry: list[int] = []
+        name_keys: list[str] = []
+        listed: list[IndexEntry] = []
+        schemas: dict[str, int] = {}
+        entry_schema: list[int] = []
+        identifiers: dict[str, list[int]] = {}
         for ei, entry in enumerate(entries):
-            self.entries.append(entry)
+            listed.append(entry)
+            entry_schema.append(schemas.setdefault(entry.schema, len(schemas)))
             org = is_org_schema(entry.schema)
             seen: set[str] = set()
             for raw in entry.names:
@@ -141,141 +294,209 @@ class ScreeningIndex:
                 rows.append(row)
                 name_entry.append(ei)
                 self.name_text.append(raw)
-                self.name_key.append(an.key)
+                name_keys.append(an.key)
             for ident in entry.identifiers:
                 key = normalise_identifier(ident)
                 if len(key) >= 4:
-                    self.identifiers.setdefault(key, []).append(ei)
+                    identifiers.setdefault(key, []).append(ei)
+        self.entries = listed
+        self.schema_names = list(schemas)
+        self.entry_schema = np.array(entry_schema, dtype=np.int16)
+        self.ident_keys = list(identifiers)
+        self.ident_ptr, self.ident_ids = _csr(list(identifiers.values()))
+        self._identifiers = identifiers
         n = len(rows)
         self.name_entry = np.array(name_entry, dtype=np.int32)
         tok = np.full((n, MAX_PARTS), -1, dtype=np.int32)
         for i, row in enumerate(rows):
             tok[i, : len(row)] = row
         self.name_tok = tok
-        self.name_hash = np.array([_stable_hash(k) for k in self.name_key], dtype=np.int64)
-        self._set_vocab(parts)
-        self._build_postings(rows)
+        self.name_hash = _hashes(name_keys)
+        self._set_vocab(parts, rows)
         return self
 
-    def _set_vocab(self, parts: list[Part]) -> None:
-        self.vocab_parts = parts
-        arrays = PartArrays.of(parts)
-        self.vocab_text = np.array(arrays.texts, dtype=object)
-        self.vocab_skel = arrays.skeletons
-        self.vocab_var = arrays.variants
-        self.vocab_init = arrays.initial
-        self.vocab_first = arrays.first
-        self.vocab_abjad = arrays.abjad
-        self.vocab_shape = arrays.shapes
-
-    def _vocab_take(self, idx: np.ndarray) -> PartArrays:
-        return PartArrays(self.vocab_text[idx], self.vocab_skel[idx], self.vocab_var[idx],
-                          self.vocab_init[idx], self.vocab_first[idx], self.vocab_abjad[idx],
-                          self.vocab_shape[idx])
-
-    def _build_postings(self, rows: list[list[int]]) -> None:
-        nv = len(self.vocab_parts)
-        counts = np.zeros(nv, dtype=np.int64)
-        for row in rows:
-            for v in set(row):
-                counts[v] += 1
-        ptr = np.zeros(nv + 1, dtype=np.int64)
-        np.cumsum(counts, out=ptr[1:])
-        ids = np.empty(int(ptr[-1]), dtype=np.int32)
-        fill = ptr[:-1].copy()
+    def _set_vocab(self, parts: list[Part], rows: list[list[int]]) -> None:
+        nv = len(parts)
+        self.vocab_text = np.array([p.text for p in parts], dtype=object)
+        self.vocab_var = np.array([p.variant for p in parts], dtype=np.int32)
+        self.vocab_init = np.array([p.kind == INITIAL for p in parts], dtype=bool)
+        self.vocab_first = np.array([ord(p.text[0]) if p.text else 0 for p in parts], dtype=np.int32)
+        self.vocab_abjad = np.array([p.abjad for p in parts], dtype=bool)
+        shape_h = _hashes(p.shape for p in parts)
+        self.shape_hash = np.unique(shape_h)
+        self.vocab_shape = np.searchsorted(self.shape_hash, shape_h).astype(np.int64)
+        # postings: the names each part occurs in
+        postings: list[list[int]] = [[] for _ in range(nv)]
         for ni, row in enumerate(rows):
-            for v in set(row):
-                ids[fill[v]] = ni
-                fill[v] += 1
-        self.post_ptr, self.post_ids = ptr, ids
-        skel_df: dict[str, int] = {}
-        for v, p in enumerate(self.vocab_parts):
-            k = self.vocab_skel[v]
-            skel_df[k] = skel_df.get(k, 0) + int(counts[v])
-        self.skel_df = skel_df
-        self.vocab_weight = np.array(
-            [self._weight(p, skel_df.get(self.vocab_skel[v], 1)) for v, p in enumerate(self.vocab_parts)],
-            dtype=np.float32,
-        )
+            for v in dict.fromkeys(row):
+                postings[v].append(ni)
+        self.post_ptr, self.post_ids = _csr(postings)
+        counts = np.diff(self.post_ptr)
+        skel_h = _hashes(_skel_key(p) for p in parts)
+        self.skel_hash, codes = np.unique(skel_h, return_inverse=True)
+        self.vocab_skel = codes.astype(np.int64)
+        self.skel_df = np.bincount(codes, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
+        kinds = [p.kind for p in parts]
+        self.vocab_weight = self._weights(kinds, self.skel_df[self.vocab_skel])
         by_key: dict[str, list[int]] = {}
-        for v, p in enumerate(self.vocab_parts):
-            for k in _keys(p, query=False):
+        for v, p in enumerate(parts):
+            for k in dict.fromkeys(_keys(p, query=False)):
                 by_key.setdefault(k, []).append(v)
-        self.keys = {k: np.array(sorted(set(vs)), dtype=np.int32) for k, vs in by_key.items()}
+        key_h = _hashes(by_key)
+        order = np.argsort(key_h, kind="stable")
+        groups = list(by_key.values())
+        self.key_hash = key_h[order]
+        self.key_ptr, self.key_ids = _csr([groups[i] for i in order.tolist()])
 
-    def _weight(self, part: Part, df: int) -> float:
+    def _weights(self, kinds: Sequence[str], df: np.ndarray) -> np.ndarray:
+        """Part weights: kind of part, and how many indexed names share the part's skeleton."""
         n = max(len(self.name_text), 2)
-        idf = math.log1p(n / max(df, 1)) / math.log1p(n / 2)
-        return KIND_WEIGHT[part.kind] * (0.35 + 0.65 * min(1.0, idf))
+        idf = np.log1p(n / np.maximum(df, 1)) / math.log1p(n / 2)
+        kind_w = np.array([KIND_WEIGHT[k] for k in kinds], dtype=np.float64)
+        return (kind_w * (0.35 + 0.65 * np.minimum(1.0, idf))).astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.entries)
 
+    @property
+    def identifiers(self) -> dict[str, list[int]]:
+        if self._identifiers is None:
+            self._identifiers = {k: self.ident_ids[self.ident_ptr[i] : self.ident_ptr[i + 1]].tolist()
+                                 for i, k in enumerate(self.ident_keys)}
+        return self._identifiers
+
     # ---------------------------------------------------------------- persist
     def to_bytes(self) -> bytes:
-        """One blob (for Dask workers and files); ``from_bytes`` restores it."""
-        state = {k: v for k, v in self.__dict__.items() if k != "vocab_parts"}
-        state["vocab_parts"] = [(p.text, p.skeleton, p.variant, p.kind, p.abjad, p.shape) for p in self.vocab_parts]
-        return pickle.dumps((_FORMAT, state), protocol=5)
+        """One blob (for Dask workers and files) of flat arrays and string tables;
+        ``from_bytes`` maps it back without unpickling objects."""
+        entries = self.entries
+        encoded = ([entries.encoded(i) for i in range(len(entries))] if isinstance(entries, _Entries)
+                   else [_entry_json(e) for e in entries])
+        arrays: dict[str, np.ndarray] = {k: np.ascontiguousarray(getattr(self, k)) for k in _ARRAYS}
+        tables = {"name_text": self.name_text, "vocab_text_list": list(self.vocab_text),
+                  "schema_names": self.schema_names, "ident_keys": self.ident_keys, "entries": encoded}
+        for k, texts in tables.items():
+            arrays[k + "$data"], arrays[k + "$off"] = _pack_strings(texts)
+        meta: dict[str, Any] = {"format": _FORMAT, "arrays": {}}
+        chunks: list[bytes] = []
+        pos = 0
+        for k, a in arrays.items():
+            raw = a.tobytes()
+            meta["arrays"][k] = [a.dtype.str, list(a.shape), pos, len(raw)]
+            chunks.append(raw)
+            pad = -len(raw) % 8
+            chunks.append(b"\0" * pad)
+            pos += len(raw) + pad
+        head = json.dumps(meta).encode("utf-8")
+        head += b" " * (-(len(head) + 12) % 8)
+        return b"".join([_MAGIC, len(head).to_bytes(8, "little"), head, *chunks])
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> ScreeningIndex:
-        fmt, state = pickle.loads(blob)
-        if fmt != _FORMAT:
-            raise ValueError(f"screening index format {fmt}, expected {_FORMAT}")
+        if blob[:4] != _MAGIC:
+            raise ValueError("not a screening index blob (or one from an older version: rebuild it)")
+        head_len = int.from_bytes(blob[4:12], "little")
+        meta = json.loads(blob[12 : 12 + head_len])
+        if meta.get("format") != _FORMAT:
+            raise ValueError(f"screening index format {meta.get('format')}, expected {_FORMAT}")
+        base = 12 + head_len
+        arrays: dict[str, np.ndarray] = {}
+        for k, (dtype, shape, pos, nbytes) in meta["arrays"].items():
+            dt = np.dtype(dtype)
+            arrays[k] = np.frombuffer(blob, dtype=dt, count=nbytes // dt.itemsize, offset=base + pos).reshape(shape)
         self = cls()
-        state["vocab_parts"] = [Part(*p) for p in state["vocab_parts"]]
-        self.__dict__.update(state)
+        for k in _ARRAYS:
+            setattr(self, k, arrays[k])
+        strings = {k: _unpack_strings(arrays[k + "$data"], arrays[k + "$off"])
+                   for k in (*_STRINGS, "entries")}
+        self.name_text = strings["name_text"]
+        self.vocab_text = np.array(strings["vocab_text_list"], dtype=object)
+        self.schema_names = strings["schema_names"]
+        self.ident_keys = strings["ident_keys"]
+        self.entries = _Entries(strings["entries"])
         return self
 
     # ----------------------------------------------------------------- search
-    def _query_weights(self, an: AnalysedName) -> np.ndarray:
-        return np.array(
-            [self._weight(p, self.skel_df.get(p.skeleton if len(p.skeleton) >= 2 else "\x00" + p.text, 1))
-             for p in an.parts],
-            dtype=np.float32,
+    def _pair_sims(self, q: _QFeats, qi: np.ndarray, vi: np.ndarray) -> np.ndarray:
+        """Part similarity of query parts ``q[qi]`` with vocabulary parts ``vi``, element-wise."""
+        if not len(qi):
+            return np.zeros(0, dtype=np.float32)
+        ratio = cpdist(q.text[qi], self.vocab_text[vi], scorer=Indel.normalized_similarity, dtype=np.float32,
+                       workers=1)
+        qv, vv = q.var[qi], self.vocab_var[vi]
+        qs, qh = q.skel[qi], q.shape[qi]
+        return combine(
+            ratio,
+            (qv == vv) & (qv >= 0),
+            (qv >= 0) & (vv >= 0) & (qv != vv),
+            (qs == self.vocab_skel[vi]) & (qs >= 0),
+            q.abjad[qi] | self.vocab_abjad[vi],
+            (qh == self.vocab_shape[vi]) & (qh >= 0),
+            (q.initial[qi] | self.vocab_init[vi]) & (q.first[qi] == self.vocab_first[vi]),
         )
 
-    def _retrieve(self, qa: PartArrays, an: AnalysedName, wq: np.ndarray) -> np.ndarray:
+    def _prepare(self, parts: list[Part]) -> None:
+        """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""
+        skel = _find(self.skel_hash, _hashes(_skel_key(p) for p in parts))
+        shape = _find(self.shape_hash, _hashes(p.shape for p in parts))
+        df = np.where(skel >= 0, self.skel_df[np.maximum(skel, 0)] if len(self.skel_df) else 1, 1)
+        weights = self._weights([p.kind for p in parts], df)
+        qps = [_QPart(p, int(s), int(h), float(w))
+               for p, s, h, w in zip(parts, skel.tolist(), shape.tolist(), weights.tolist(), strict=True)]
+        for p, qp in zip(parts, qps, strict=True):
+            self._part_cache[p] = qp
+        owner_keys = [(i, k) for i, p in enumerate(parts) for k in _keys(p, query=True)]
+        if not owner_keys or not len(self.key_hash):
+            return
+        pos = _find(self.key_hash, _hashes(k for _, k in owner_keys))
+        owner = np.array([i for i, _ in owner_keys], dtype=np.int64)
+        hit = pos >= 0
+        vids, lengths = _gather(self.key_ptr, self.key_ids, pos[hit])
+        owners = np.repeat(owner[hit], lengths)
+        nv = len(self.vocab_text)
+        pairs = np.unique(owners * nv + vids)
+        pq, pv = np.divmod(pairs, nv)
+        sims = self._pair_sims(_QFeats(qps), pq, pv)
+        keep = sims >= KEEP_PART_SIM
+        pq, pv, sims = pq[keep], pv[keep], sims[keep]
+        bounds = np.searchsorted(pq, np.arange(len(parts) + 1))
+        for i, qp in enumerate(qps):
+            a, b = int(bounds[i]), int(bounds[i + 1])
+            if a == b:
+                continue
+            qp.vids = pv[a:b].astype(np.int32)
+            qp.wsims = sims[a:b] * np.float32(qp.weight)
+            qp.lengths = self.post_ptr[qp.vids + 1] - self.post_ptr[qp.vids]
+            qp.total = int(qp.lengths.sum())
+
+    def _query_parts(self, analysed: Sequence[AnalysedName]) -> list[list[_QPart]]:
+        cache = self._part_cache
+        if len(cache) > PART_CACHE:
+            cache.clear()
+        new = list(dict.fromkeys(p for an in analysed for p in an.parts if p not in cache))
+        if new:
+            self._prepare(new)
+        return [[cache[p] for p in an.parts] for an in analysed]
+
+    def _retrieve(self, qps: Sequence[_QPart]) -> np.ndarray:
         """Indices of the names most worth scoring exactly."""
-        found_by_part: list[tuple[int, np.ndarray]] = []
-        for i, part in enumerate(an.parts):
-            found = [self.keys[k] for k in _keys(part, query=True) if k in self.keys]
-            if found:
-                found_by_part.append((i, np.concatenate(found) if len(found) > 1 else found[0]))
-        if not found_by_part:
-            return np.zeros(0, dtype=np.int32)
-        # one vectorised comparison of all query parts with every vocabulary part their keys reached
-        union, inverse = np.unique(np.concatenate([v for _, v in found_by_part]), return_inverse=True)
-        sims_all = similarity_matrix(qa, self._vocab_take(union))  # (Q, U)
-        pos = 0
-        plans: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, int]] = []
-        for i, vids in found_by_part:
-            cols = np.unique(inverse[pos : pos + len(vids)])
-            pos += len(vids)
-            sims = sims_all[i, cols]
-            keep = sims >= KEEP_PART_SIM
-            kept, sims = union[cols[keep]], sims[keep]
-            if len(kept):
-                lengths = self.post_ptr[kept + 1] - self.post_ptr[kept]
-                plans.append((i, kept, sims, lengths, int(lengths.sum())))
+        plans = [qp for qp in qps if qp.total]
         if not plans:
             return np.zeros(0, dtype=np.int32)
         # parts found in very many names (or legal forms) only retrieve when nothing rarer does
-        smallest = min(p[4] for p in plans)
-        chosen = [p for p in plans if (p[4] <= COMMON_POSTINGS and an.parts[p[0]].kind != ORG_TERM)
-                  or p[4] == smallest]
-        ids_parts: list[np.ndarray] = []
-        w_parts: list[np.ndarray] = []
-        for i, kept, sims, lengths, total in chosen:
-            starts = self.post_ptr[kept]
-            offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-            ids_parts.append(self.post_ids[offsets])
-            w_parts.append(np.repeat(sims * wq[i], lengths))
-        ids = np.concatenate(ids_parts)
-        w = np.concatenate(w_parts)
-        if len(ids) > len(self.name_text) // 16:
-            acc_all = np.bincount(ids, weights=w, minlength=len(self.name_text))
+        smallest = min(qp.total for qp in plans)
+        chosen = [qp for qp in plans if (qp.total <= COMMON_POSTINGS and qp.kind != ORG_TERM)
+                  or qp.total == smallest]
+        if len(chosen) == 1:
+            ids, lengths = _gather(self.post_ptr, self.post_ids, chosen[0].vids)
+            w = np.repeat(chosen[0].wsims, lengths)
+        else:
+            vids = np.concatenate([qp.vids for qp in chosen])
+            ids, lengths = _gather(self.post_ptr, self.post_ids, vids)
+            w = np.repeat(np.concatenate([qp.wsims for qp in chosen]), lengths)
+        n_names = len(self.name_text)
+        if len(ids) > n_names // 16:
+            acc_all = np.bincount(ids, weights=w, minlength=n_names)
             uniq = np.flatnonzero(acc_all)
             acc = acc_all[uniq]
         else:
@@ -286,56 +507,105 @@ class ScreeningIndex:
             return np.asarray(uniq[top], dtype=np.int32)
         return np.asarray(uniq, dtype=np.int32)
 
-    def _score_names(self, qa: PartArrays, wq: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Exact name scores of candidate names and their part-similarity tensor."""
-        tok = self.name_tok[names]  # (C, T)
-        valid = tok >= 0
-        uniq, inv = np.unique(tok[valid], return_inverse=True)
-        ua = self._vocab_take(uniq)
-        sim_u = similarity_matrix(qa, ua)  # (Q, U)
-        m = np.zeros((len(qa.texts),) + tok.shape, dtype=np.float32)
-        m[:, valid] = sim_u[:, inv]
-        wc = np.where(valid, self.vocab_weight[np.where(valid, tok, 0)], 0.0).astype(np.float32)
-        return aggregate(m, wq, wc), m
+    def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray]
+               ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Exact name scores of every query's candidate names, with the (C, Q, T) part
+        similarities behind them; all queries in a few vectorised passes (one per part count)."""
+        out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, np.float32), np.zeros((0, 0, 0), np.float32))
+                                                    for _ in qparts]
+        local: dict[_QPart, int] = {}
+        by_len: dict[int, list[int]] = {}
+        for j, (qps, cand) in enumerate(zip(qparts, cands, strict=True)):
+            if len(cand) and qps:
+                by_len.setdefault(len(qps), []).append(j)
+                for qp in qps:
+                    local.setdefault(qp, len(local))
+        if not by_len:
+            return out
+        feats = _QFeats(list(local))
+        nv = len(self.vocab_text)
+        plans = []
+        keys: list[np.ndarray] = []
+        for nq, js in by_len.items():
+            uid = np.array([[local[qp] for qp in qparts[j]] for j in js], dtype=np.int64).reshape(len(js), nq)
+            counts = np.array([len(cands[j]) for j in js], dtype=np.int64)
+            names = np.concatenate([cands[j] for j in js])
+            tok = self.name_tok[names]
+            width = int((tok >= 0).sum(axis=1).max())
+            tok = tok[:, :width]
+            qid = uid[np.repeat(np.arange(len(js)), counts)]  # (P, Q)
+            valid = np.broadcast_to((tok >= 0)[:, None, :], (len(names), nq, width))
+            keys.append((qid[:, :, None] * nv + tok[:, None, :])[valid])
+            plans.append((js, counts, tok, qid, valid))
+        uniq, inv = np.unique(np.concatenate(keys), return_inverse=True)
+        pq, pv = np.divmod(uniq, nv)
+        sims = self._pair_sims(feats, pq, pv)[inv]
+        pos = 0
+        for (js, counts, tok, qid, valid), k in zip(plans, keys, strict=True):
+            m = np.zeros(valid.shape, dtype=np.float32)
+            m[valid] = sims[pos : pos + len(k)]
+            pos += len(k)
+            wq = feats.weight[qid]
+            wc = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], np.float32(0.0))
+            raw = aggregate_pairs(m, wq, wc)
+            bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+            for j, a, b in zip(js, bounds[:-1], bounds[1:], strict=True):
+                out[j] = (raw[a:b], m[a:b])
+        return out
 
     def search(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
                min_score: float | None = None) -> list[Match]:
         """The best ``limit`` entries scoring at least ``min_score`` (default: the lower of the
         threshold and 0.5); ``Match.match`` says whether each reaches ``threshold``."""
-        org = True if is_org_schema(query.schema) else (None if query.schema in (None, "", "LegalEntity") else False)
-        an = analyse(query.name or "", org)
-        cand_names = np.zeros(0, dtype=np.int32)
-        qa = PartArrays.of(an.parts)
-        wq = self._query_weights(an)
-        if an.parts and len(self.name_text):
-            cand_names = self._retrieve(qa, an, wq)
+        return self._screen([query], threshold, limit, min_score)[0]
+
+    def search_many(self, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD,
+                    limit: int = 10, min_score: float | None = None) -> list[list[Match]]:
+        """Screen many parties at once: each distinct query once, name parts prepared once per
+        batch, candidates of ``CHUNK`` queries scored together. Results equal ``search``'s."""
+        distinct = list(dict.fromkeys(queries))
+        found: dict[Query, list[Match]] = {}
+        for start in range(0, len(distinct), CHUNK):
+            chunk = distinct[start : start + CHUNK]
+            for q, res in zip(chunk, self._screen(chunk, threshold, limit, min_score), strict=True):
+                found[q] = res
+        return [found[q] for q in queries]
+
+    def _screen(self, queries: Sequence[Query], threshold: float, limit: int,
+                min_score: float | None) -> list[list[Match]]:
+        analysed = [analyse(q.name or "", _org_flag(q.schema)) for q in queries]
+        qparts = self._query_parts(analysed) if len(self.name_text) else [[] for _ in queries]
+        cands = [self._retrieve(qps) if qps else np.zeros(0, dtype=np.int32) for qps in qparts]
+        scored = self._score(qparts, cands)
+        return [self._results(q, an, cand, raw, m, threshold, limit, min_score)
+                for q, an, cand, (raw, m) in zip(queries, analysed, cands, scored, strict=True)]
+
+    def _results(self, query: Query, an: AnalysedName, cand_names: np.ndarray, raw: np.ndarray, m: np.ndarray,
+                 threshold: float, limit: int, min_score: float | None) -> list[Match]:
         by_ident: set[int] = set()
         for ident in query.identifiers:
             by_ident.update(self.identifiers.get(normalise_identifier(ident), []))
         best: dict[int, tuple[float, int, int]] = {}  # entry -> (name score, name index, row)
-        m = np.zeros((0, 0, 0), dtype=np.float32)
+        floor = min(threshold, 0.5) if min_score is None else min_score
         if len(cand_names):
-            raw, m = self._score_names(qa, wq, cand_names)
             identical = self.name_hash[cand_names] == _stable_hash(an.key)
             scores = np.where(identical, 1.0, np.minimum(raw, 0.99))
             ents = self.name_entry[cand_names]
             order = np.lexsort((-scores, ents))
             _, first = np.unique(ents[order], return_index=True)
             rows = order[first]
-            floor0 = min(threshold, 0.5) if min_score is None else min_score
             # features move a score by at most DOB_EXACT + COUNTRY_MATCH up, so this keeps every contender
-            keep = rows[scores[rows] >= floor0 - 0.1] if not query.identifiers else rows
+            keep = rows[scores[rows] >= floor - 0.1] if not query.identifiers else rows
             for row in keep.tolist():
                 best[int(ents[row])] = (float(scores[row]), int(cand_names[row]), row)
         for ei in by_ident:
             best.setdefault(ei, (0.0, -1, -1))
-        floor = min(threshold, 0.5) if min_score is None else min_score
         has_features = bool(query.birth_date or query.country or query.gender or query.identifiers)
         scored: list[tuple[float, str, int, dict[str, Any]]] = []
         for ei, (name_score, _, _) in best.items():
-            entry = self.entries[ei]
-            if not schema_compatible(query.schema, entry.schema):
+            if not schema_compatible(query.schema, self.schema_names[self.entry_schema[ei]]):
                 continue
+            entry = self.entries[ei]
             if has_features:
                 score, feats = self._features(query, entry, name_score)
             else:
@@ -347,7 +617,7 @@ class ScreeningIndex:
         for score, _, ei, feats in scored[:limit]:
             name_score, ni, row = best[ei]
             entry = self.entries[ei]
-            expl = self._explain_name(an, entry, name_score, ni, m[:, row, :] if row >= 0 else None)
+            expl = self._explain_name(an, entry, name_score, ni, m[row] if row >= 0 else None)
             expl.update(feats)
             if entry.relation:
                 expl["relation"] = {"detail": entry.relation, "listed": entry.listed}
@@ -382,16 +652,3 @@ class ScreeningIndex:
             explanations["identifier"] = ident
         cap = 1.0 if name_score >= 1.0 or ident is not None else 0.99
         return float(min(max(score, 0.0), cap)), explanations
-
-    def search_many(self, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD,
-                    limit: int = 10) -> list[list[Match]]:
-        """Screen many parties. Repeated parties are screened once; name analysis is cached."""
-        seen: dict[Query, list[Match]] = {}
-        out: list[list[Match]] = []
-        for q in queries:
-            res = seen.get(q)
-            if res is None:
-                res = seen[q] = self.search(q, threshold=threshold, limit=limit)
-            out.append(res)
-        return out
-

@@ -6,10 +6,11 @@ against. A re-screen after ``update``:
 
 1. compares each list's newest snapshot with the one the book saw: records added, records
    whose version changed, records removed;
-2. builds a small index from just the added and changed records (and the relatives their
-   listings name) and screens the book against it with a relaxed threshold: the parties
-   with a candidate there, plus the parties holding a stored hit on a changed or removed
-   record, are the affected ones;
+2. takes the screenable entries of just the added and changed records (and the relatives
+   their listings name) and looks each of their names up in an index of the book's distinct
+   names, with a relaxed threshold (the reverse direction: the cost follows the number of
+   changes, not the size of the book): the parties found there, plus the parties holding a
+   stored hit on a changed or removed record, are the affected ones;
 3. re-screens only the affected parties against the full current index (so scores are the
    same as a full screening's) and reports the difference from their stored hits as new and
    removed hits; a new hit that an analyst has already cleared as a false positive for the
@@ -29,10 +30,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from smartsanctions.api.decisions import party_key
-from smartsanctions.screening.batch import CHUNK_ROWS, Layout, QueryFields, may_hit, screen_chunk
+from smartsanctions.screening.batch import CHUNK_ROWS, FEATURE_LIFT, Layout, QueryFields, screen_chunk
 from smartsanctions.screening.batch_io import open_reader, open_writer
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
-from smartsanctions.screening.model import IndexEntry
+from smartsanctions.screening.model import IndexEntry, Query
+from smartsanctions.screening.scoring import normalise_identifier
 from smartsanctions.screening.service import entry_for_entity, load_index, relatives_of
 from smartsanctions.store.queries import data_version, latest_snapshots
 from smartsanctions.store.schema import (
@@ -44,9 +46,9 @@ from smartsanctions.store.schema import (
     snapshot_record,
 )
 
-# How far below the threshold a party may score against the small index and still be
-# re-checked: the small index weighs name parts by their frequency among the changed
-# records only, so its scores differ a little from the full index's.
+# How far below the threshold a party may score in the reverse lookup and still be
+# re-checked: the book's index weighs name parts by their frequency among the book's
+# names, so its scores differ a little from the full index's.
 CANDIDATE_MARGIN = 0.15
 OUTPUT_COLUMNS = ["change", "party_id", "name", "dob", "country", "entity_id", "caption", "score", "relation",
                   "data_version"]
@@ -193,22 +195,34 @@ def _screen(index: ScreeningIndex, batches: Iterator[list[Party]], threshold: fl
     return found
 
 
-def _candidates(small: ScreeningIndex, batches: Iterator[list[Party]], threshold: float) -> set[int]:
-    """Rows whose name (or an identifier) comes near any entry of the small index.
+def _candidates(entries: list[IndexEntry], batches: Iterator[list[Party]], threshold: float) -> set[int]:
+    """Rows whose name (or an identifier) comes near a changed entry.
 
-    Name-only and cached per distinct name, so a large book costs one small-index search
-    per distinct name; rows with identifiers get a full search so identifier hits count.
+    Searched in reverse: the book's distinct names form an index, and each name of each
+    changed entry is looked up in it, so the cost follows the (small) number of changes
+    rather than the size of the book. The relaxed threshold leaves room for the two
+    indexes' different part weights; every candidate is then re-checked in full.
     """
     relaxed = max(threshold - CANDIDATE_MARGIN, 0.0)
-    rows: set[int] = set()
+    rows_of: dict[tuple[str, str], list[int]] = {}
+    ident_rows: dict[str, list[int]] = {}
     for batch in batches:
-        with_ids = [p for p in batch if p.fields[4]]
         for p in batch:
-            if p.fields[0] and may_hit(small, p.fields[0], p.fields[3], relaxed):
-                rows.add(p.row)
-        if with_ids:
-            found = screen_chunk(small, [p.fields for p in with_ids], relaxed)
-            rows.update(p.row for p, hits in zip(with_ids, found, strict=True) if hits)
+            if p.fields[0]:
+                rows_of.setdefault((p.fields[0], p.fields[3] or "LegalEntity"), []).append(p.row)
+            for ident in p.fields[4]:
+                ident_rows.setdefault(normalise_identifier(ident), []).append(p.row)
+    keys = list(rows_of)
+    book = ScreeningIndex.build(IndexEntry(id=str(i), caption=name, schema=schema, names=(name,))
+                                for i, (name, schema) in enumerate(keys))
+    rows: set[int] = set()
+    for entry in entries:
+        for name in entry.names:
+            for m in book.search(Query(name=name, schema=entry.schema), threshold=relaxed, limit=len(keys) or 1,
+                                 min_score=relaxed - FEATURE_LIFT):
+                rows.update(rows_of[keys[int(m.entry.id)]])
+        for ident in entry.identifiers:
+            rows.update(ident_rows.get(normalise_identifier(ident), []))
     return rows
 
 
@@ -353,7 +367,7 @@ def _rescreen_stored(conn: Connection, index: Callable[[], ScreeningIndex], stor
         affected = {row for row, hits in old.items() if any(_record_of(e) in touched or _record_of(e) in removed
                                                              for e in hits)}
         if entries:
-            affected.update(_candidates(ScreeningIndex.build(entries), _stored_parties(conn, book), thr))
+            affected.update(_candidates(entries, _stored_parties(conn, book), thr))
         rows = affected
         report.timings["find_affected"] = round(time.monotonic() - started, 3)
     parties: dict[int, Party] = {}

@@ -16,7 +16,14 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select
 
-from smartsanctions.store.schema import DateBasis, EventType, legal_event, record_version, snapshot, snapshot_record
+from smartsanctions.store.schema import (
+    DateBasis,
+    EventType,
+    legal_event,
+    record_version,
+    snapshot,
+    snapshot_record,
+)
 
 
 def ordered_snapshots(conn: Connection, list_id: str) -> list[Any]:

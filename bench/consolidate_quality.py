@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from consolidate_speed import import_all  # noqa: E402
+from consolidate_speed import import_all
 
-from smartsanctions.consolidate.quality import un_ref_linkage  # noqa: E402
-from smartsanctions.consolidate.run import consolidate  # noqa: E402
-from smartsanctions.store.db import open_engine  # noqa: E402
+from smartsanctions.consolidate.quality import un_ref_linkage
+from smartsanctions.consolidate.run import consolidate
+from smartsanctions.store.db import open_engine
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -342,6 +342,35 @@ def _screen_batch(
 
 @app.command()
 @handles_errors
+def rescreen(
+    book: Annotated[str, typer.Option("--book", help="Name of the stored customer book")],
+    input_file: Annotated[Path | None, typer.Option("--input", help="(Re)load the book from this file and screen it in full")] = None,
+    columns: Annotated[str | None, typer.Option("--columns", help="Column mapping, e.g. name=full_name")] = None,
+    threshold: Annotated[float | None, typer.Option("--threshold")] = None,
+    output_file: Annotated[Path | None, typer.Option("--output", help="Write new / removed / suppressed hits here")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Re-check every party, not only those the changes touch")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Re-check a stored customer book against what changed since it was last screened."""
+    from smartsanctions.screening.batch import parse_column_map
+    from smartsanctions.screening.rescreen import rescreen as run_rescreen
+
+    report = run_rescreen(
+        open_engine(db), book, input_path=input_file, columns=parse_column_map(columns) if columns else None,
+        threshold=threshold, output_path=output_file, full=full,
+    )
+    data = report.to_dict()
+    if as_json:
+        print_json(data)
+        return
+    summary = {k: v for k, v in data.items() if isinstance(v, (int, float, str))}
+    for key, value in summary.items():
+        out.print(f"{key}: {value}", markup=False)
+
+
+@app.command()
+@handles_errors
 def compare(
     pairs: Annotated[Path, typer.Option("--pairs", help="CSV with columns name1,name2 (optional schema)")],
     output: Annotated[Path, typer.Option("--output", help="Output CSV: the input plus score and match")],

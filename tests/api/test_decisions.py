@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from smartsanctions.api.decisions import party_key
+from smartsanctions.screening.decisions import party_key
 from tests.api.conftest import auth
 
 

@@ -77,7 +77,8 @@ def test_bashar_pillars_and_provenance(syria_store: tuple[Engine, ConsolidationS
     births = {p["value"]: p for p in view["value_provenance"]["birthDate"]}
     assert {"gb-ofsi", "eu-fsf"} <= set(births["1965-09-11"]["lists"])
     assert births["1965-09-11"]["snapshots"]
-    assert "gb-ofsi:11928" in view["provenance"]["birthDate"]["1965-09-11"]
+    assert "gb-ofsi:11928" in view["value_sources"]["birthDate"]["1965-09-11"]
+    assert {p["record"] for p in view["provenance"]} == set(view["referents"])
 
 
 def test_find_and_show_by_name(syria_store: tuple[Engine, ConsolidationSummary]) -> None:

@@ -137,3 +137,10 @@ def test_text_pillars_name_the_evidence() -> None:
     assert found["military"][0]["field"] == "position"
     assert found["security"][0]["record"] == "gb-ofsi:1"
     assert "government" not in found
+
+
+def test_wife_of_the_president_is_family_not_government() -> None:
+    items = [TextEvidence("position", "Wife of President Bashar Al-Assad", "gb-ofsi:1", "gb-ofsi")]
+    found = text_pillars(items, is_org=False)
+    assert "family" in found
+    assert "government" not in found

@@ -151,3 +151,63 @@ def test_entries_from_records() -> None:
     idx = ScreeningIndex.build(entries)
     hit = idx.search(Query("Manal Jadaan"))[0]
     assert hit.entry is wife and hit.relation == "wife of Maher al-Assad (gb-ofsi:1)"
+
+
+BATCH = [Query("Bashar al-Assad"), Query("Bachar el Asad", birth_date="1965-09-11", country="SY"),
+         Query("Mahir Assad"), Query("Путин Владимир"), Query(""), Query("Some Ship", schema="Vessel",
+         identifiers=("IMO9123456",)), Query("ACME TRADING LLC", schema="Company"), Query("Mohammed Ali Hussein"),
+         Query("Asma al Akhras"), Query("Bashar al-Assad"), Query("J. Smith"), Query("Assad", schema="Vessel")]
+
+
+def _flat(matches: list) -> list:
+    return [(m.entry.id, m.score, m.match, m.matched_name, m.explanations) for m in matches]
+
+
+def test_search_many_equals_search(index: ScreeningIndex) -> None:
+    fresh = ScreeningIndex.from_bytes(index.to_bytes())  # empty part cache: the batch prepares every part
+    batch = fresh.search_many(BATCH, limit=5)
+    for q, got in zip(BATCH, batch, strict=True):
+        assert _flat(got) == _flat(index.search(q, limit=5)), q
+    assert batch[0] is batch[9]  # a repeated query is screened once
+    assert any(batch[k] for k in range(len(BATCH)))
+
+
+FIRST = ("Ali", "Omar", "Hassan", "Maria", "Ivan", "Chen", "Ahmad", "Olga", "Juan", "Fatima", "Yusuf", "Anna")
+LAST = ("Haddad", "Petrov", "Garcia", "Nasser", "Kim", "Okafor", "Haddadi", "Petrova", "Garcias", "Nassar",
+        "Kimura", "Okafor Jr")
+
+
+def test_search_many_large_batch_matches_single() -> None:
+    """More queries than one scoring chunk, many entries sharing name parts."""
+    entries = [IndexEntry(f"e{i}", f"Name {i}", "Person", (f"{first} {last}",))
+               for i, (first, last) in enumerate((f, s) for f in FIRST for s in LAST)]
+    idx = ScreeningIndex.build(entries)
+    queries = [Query(f"{e.names[0]}{suffix}") for e in entries for suffix in ("", "a", " X")] * 10
+    queries += [Query(f"Q{i} Haddad") for i in range(300)]
+    batch = idx.search_many(queries, min_score=0.0)
+    single = ScreeningIndex.build(entries)
+    for q, got in zip(queries[::7], batch[::7], strict=True):
+        assert _flat(got) == _flat(single.search(q, min_score=0.0)), q
+    assert batch[0][0].entry.id == "e0" and batch[0][0].score == 1.0
+    assert max(len(r) for r in batch) == 10  # many candidates per query: retrieval had to choose
+
+
+def test_blob_is_flat_and_loads_lazily(index: ScreeningIndex) -> None:
+    blob = index.to_bytes()
+    assert blob[:4] == b"SSIX" and b"pickle" not in blob[:64]
+    again = ScreeningIndex.from_bytes(blob)
+    assert [e.id for e in again.entries] == [e.id for e in ENTRIES]
+    assert again.entries[0] == ENTRIES[0]
+    assert again.identifiers == index.identifiers
+    with pytest.raises(ValueError):
+        ScreeningIndex.from_bytes(b"junk" + blob[4:])
+
+
+def test_threads_share_an_index(index: ScreeningIndex) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fresh = ScreeningIndex.from_bytes(index.to_bytes())
+    expected = [_flat(index.search(q)) for q in BATCH]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda q: _flat(fresh.search(q)), BATCH * 5))
+    assert got == expected * 5

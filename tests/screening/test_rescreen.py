@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, insert
 
-from smartsanctions.api.decisions import party_key
+from smartsanctions.screening.decisions import party_key
 from smartsanctions.screening.rescreen import rescreen
 from smartsanctions.store.db import open_engine
 from smartsanctions.store.importer import import_files

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from smartsanctions.api import deps
 from smartsanctions.api.auditlog import audited
 from smartsanctions.api.authored import AuthoredError, AuthoredFolder, Written, entry_index, new_version
-from smartsanctions.api.decisions import latest_decisions, party_key, record_decision
+from smartsanctions.screening.decisions import latest_decisions, party_key, record_decision
 from smartsanctions.api.entities import find_bundle
 from smartsanctions.api.models import AuthoredEntryIn, DecisionIn, JudgementIn
 from smartsanctions.store.audit import append_audit

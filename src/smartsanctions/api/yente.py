@@ -11,7 +11,7 @@ from followthemoney import model
 from sqlalchemy import Engine
 
 from smartsanctions.api import deps
-from smartsanctions.api.decisions import latest_decisions, party_key
+from smartsanctions.screening.decisions import latest_decisions, party_key
 from smartsanctions.api.entities import adjacency, find_bundle, yente_entity
 from smartsanctions.api.models import MatchRequest
 from smartsanctions.api.screener import Screener, UnknownDataset

@@ -72,15 +72,21 @@ def candidate_pairs(features: Sequence[RecordFeatures], use_un_refs: bool) -> se
         group = members + extra if extra else members
         if len(group) < 2 or len(group) > _limit(key):
             continue
-        _add_pairs(pairs, group, features)
+        # Two entries of one list are compared only when they share a document number, a
+        # name and birth year, or a whole name: a list carries one party twice only when
+        # it lists it under two regimes, and then under the same name.
+        same_list_ok = key.startswith("id|") or ":y|" in key or ":n|" in key
+        _add_pairs(pairs, group, features, same_list_ok)
     return pairs
 
 
-def _add_pairs(pairs: set[tuple[int, int]], group: Iterable[int], features: Sequence[RecordFeatures]) -> None:
+def _add_pairs(
+    pairs: set[tuple[int, int]], group: Iterable[int], features: Sequence[RecordFeatures], same_list_ok: bool
+) -> None:
     ordered = sorted(set(group))
     for a, b in combinations(ordered, 2):
         fa, fb = features[a], features[b]
-        if fa.list_id == fb.list_id:
+        if fa.list_id == fb.list_id and not same_list_ok:
             continue
         if common_schema(fa.schema, fb.schema) is None:
             continue

@@ -44,7 +44,7 @@ def load_records(conn: Connection) -> list[SourceRecord]:
     ids = sorted(by_version)
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        for row in conn.execute(
+        for version_row in conn.execute(
             select(
                 record_version.c.id,
                 record_version.c.record_id,
@@ -54,7 +54,7 @@ def load_records(conn: Connection) -> list[SourceRecord]:
                 record_version.c.entities,
             ).where(record_version.c.id.in_(chunk))
         ):
-            versions[row.id] = row
+            versions[version_row.id] = version_row
     records = []
     for record_id in sorted(newest):
         published, _snap, version_id, current = newest[record_id]

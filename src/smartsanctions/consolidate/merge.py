@@ -76,9 +76,10 @@ def authorities_summary(
             iso = when.isoformat()
             cell["since"] = iso if cell["since"] is None else min(cell["since"], iso)
     for sanction in sanctions:
-        cell = out.get(sanction["authority"])
-        if cell is None:
+        found = out.get(sanction["authority"])
+        if found is None:
             continue
+        cell = found
         cell["measures"].update(sanction["measures"])
         cell["programmes"].update(sanction["program"])
         start = sanction["listing_date"] or sanction["start_date"]
@@ -121,6 +122,6 @@ def caption_of(schema: str, properties: Mapping[str, Sequence[str]], referents: 
     for record in referents:
         counts[record.caption] += 1
     if counts:
-        return sorted(counts, key=lambda c: (-counts[c], "," in c, len(c), c))[0]
+        return min(counts, key=lambda c: (-counts[c], "," in c, len(c), c))
     names = properties.get("name") or ["(unnamed)"]
-    return sorted(names, key=lambda n: (len(n), n))[0]
+    return min(names, key=lambda n: (len(n), n))

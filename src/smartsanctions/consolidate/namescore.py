@@ -11,12 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from smartsanctions.names.analyse import AnalysedName
-from smartsanctions.names.compare import PartArrays, aggregate, explain_pair, finish, similarity_matrix, static_weights
+from smartsanctions.names.compare import (
+    PartArrays,
+    aggregate,
+    explain_pair,
+    finish,
+    similarity_matrix,
+    static_weights,
+)
 
 
 def same_parts(a: AnalysedName, b: AnalysedName) -> bool:

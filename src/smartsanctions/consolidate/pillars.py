@@ -25,6 +25,12 @@ _DATA = Path(__file__).resolve().parent / "data" / "pillars.yml"
 # Fields read for keywords; names only for organisations ("Syrian Arab Army", "Cham Holding").
 TEXT_FIELDS = ("position", "title", "notes", "reason", "sector", "program_reason")
 SNIPPET = 60
+_FAMILY_PHRASE = re.compile(
+    r"\b(?:brother|sister|son|daughter|wife|husband|spouse|father|mother|cousin|uncle|aunt|nephew|niece|"
+    r"widow|relative)(?:-in-law)?\s+(?:of|to)\s+(?:the\s+)?(?:late\s+)?(?:former\s+)?"
+    r"(?:president|prime minister|minister|general|brigadier|colonel)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,12 @@ def text_pillars(items: Iterable[TextEvidence], is_org: bool) -> dict[str, list[
     for item in items:
         if item.field == "name" and not is_org:
             continue
+        # "Wife of President ..." says nothing of the wife's office: the other pillars
+        # are looked for in the text with such family phrases blanked out.
+        family = patterns()["family"]
+        blanked = _FAMILY_PHRASE.sub(lambda m: " " * len(m.group(0)), item.text)
         for pillar, pattern in patterns().items():
-            match = pattern.search(item.text)
+            match = pattern.search(item.text if pattern is family else blanked)
             if match is None:
                 continue
             key = (pillar, item.field, match.group(0).lower())

@@ -56,9 +56,9 @@ def un_ref_linkage(conn: Connection, examples: int = 20) -> LinkageQuality:
     q.citing_entries = len(refs) - q.un_entries
     by_cluster: dict[str, list[str]] = defaultdict(list)
     by_ref: dict[str, list[str]] = defaultdict(list)
-    for record_id, found in sorted(refs.items()):
+    for record_id, cited in sorted(refs.items()):
         by_cluster[canonical[record_id]].append(record_id)
-        for ref in found:
+        for ref in cited:
             by_ref[ref].append(record_id)
     predicted = {p for members in by_cluster.values() for p in combinations(sorted(members), 2)}
     truth = {p for members in by_ref.values() for p in combinations(sorted(members), 2)}
@@ -76,10 +76,10 @@ def un_ref_linkage(conn: Connection, examples: int = 20) -> LinkageQuality:
             {"left": a, "right": b, "refs": sorted(refs[a] & refs[b]), "left_caption": captions[a],
              "right_caption": captions[b]}
         )
-    for record_id, found in refs.items():
+    for record_id, cited in refs.items():
         if record_id.startswith("un-sc:"):
             continue
-        un_ids = [f"un-sc:{ref}" for ref in found if f"un-sc:{ref}" in canonical]
+        un_ids = [f"un-sc:{ref}" for ref in cited if f"un-sc:{ref}" in canonical]
         if un_ids:
             q.citing_with_un_entry += 1
             if any(canonical[u] == canonical[record_id] for u in un_ids):

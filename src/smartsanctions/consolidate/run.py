@@ -23,7 +23,7 @@ from smartsanctions.consolidate.blocking import candidate_pairs
 from smartsanctions.consolidate.cluster import Clustering, Edge, cluster
 from smartsanctions.consolidate.features import RecordFeatures, extract, schema_kind
 from smartsanctions.consolidate.ids import assign_ids
-from smartsanctions.consolidate.judgements import NOT_SAME, SAME, current_judgements
+from smartsanctions.consolidate.judgements import SAME, current_judgements
 from smartsanctions.consolidate.load import SourceRecord, designation_dates, load_records
 from smartsanctions.consolidate.merge import (
     authorities_summary,
@@ -133,7 +133,8 @@ def consolidate(engine: Engine, *, use_un_refs: bool = True, actor: str = "cli")
     timer.lap("scoring")
     edges, contradictions = _edges(features, scored, use_un_refs)
     index = {f.record_id: i for i, f in enumerate(features)}
-    same, not_same = [], []
+    same: list[tuple[int, int]] = []
+    not_same: list[tuple[int, int]] = []
     for j in judgements:
         if j.left in index and j.right in index:
             (same if j.value == SAME else not_same).append((index[j.left], index[j.right]))
@@ -169,12 +170,14 @@ def consolidate(engine: Engine, *, use_un_refs: bool = True, actor: str = "cli")
     rows = _build_rows(records, features, clustering, ids, unlisted, parties, matched, relations, designated)
     timer.lap("merge")
     with engine.begin() as conn:
-        run_id = conn.execute(
+        inserted = conn.execute(
             consolidation_run.insert().values(
                 started_at=started, data_version=summary.data_version, use_un_refs=use_un_refs, summary="{}"
             )
-        ).inserted_primary_key[0]
-        summary.run_id = int(run_id)
+        ).inserted_primary_key
+        assert inserted is not None
+        run_id = int(inserted[0])
+        summary.run_id = run_id
         _persist(conn, run_id, rows, new_rows, summary)
         summary.seconds["write"] = round(time.perf_counter() - timer.last, 3)
         summary.seconds["total"] = round(sum(v for k, v in summary.seconds.items() if k != "total"), 3)
@@ -264,11 +267,10 @@ def _edges(
         un_detail = None
         if use_un_refs:
             un_points, un_detail = un_ref_points(features[a], features[b])
-        if '"conflict"' in text:
+        if '"conflict"' in text and not un_detail:
             detail = json.loads(text)
             if "conflict" in detail.get("birth_date", {}) or "conflict" in detail.get("gender", {}):
-                if not un_detail:
-                    contradictions.append((a, b))
+                contradictions.append((a, b))
         if score + un_points >= MERGE_AT:
             detail = json.loads(text)
             if un_detail:
@@ -345,13 +347,13 @@ def _build_rows(
             )
     for gi, group in enumerate(unlisted):
         cid = cluster_ids[n_listed + gi]
-        members = [party_by_id[pid] for pid in group]
-        entity = _unlisted_entity(cid, members, records)
+        named = [party_by_id[pid] for pid in group]
+        entity = _unlisted_entity(cid, named, records)
         out.entities.append(entity)
         kinds[cid] = schema_kind(entity["schema"])
         captions[cid] = entity["caption"]
         listed_flag[cid] = False
-        for p in members:
+        for p in named:
             r = records[p.record_index]
             out.referents.append(
                 {"record_id": p.party_id, "canonical_id": cid, "list_id": r.list_id, "version_id": None, "current": r.current}
@@ -372,9 +374,10 @@ def _listed_entity(
         for prop in ("position", "title", "notes", "sector"):
             for value in props.get(prop, []):
                 items.append(TextEvidence(prop, value, r.record_id, r.list_id))
-        for prop in ("name", "alias"):
-            for value in props.get(prop, []):
-                items.append(TextEvidence("name", value, r.record_id, r.list_id))
+        if schema_kind(r.schema) != "person":  # organisations' names tell their pillar
+            for prop in ("name", "alias"):
+                for value in props.get(prop, []):
+                    items.append(TextEvidence("name", value, r.record_id, r.list_id))
         for e in r.entities[1:]:
             if e["schema"] == "Sanction":
                 for value in e["properties"].get("reason", []):
@@ -407,7 +410,7 @@ def _unlisted_entity(cid: str, parties: Sequence[Party], records: Sequence[Sourc
     return {
         "id": cid,
         "schema": schema,
-        "caption": sorted(names, key=lambda n: (len(n), n))[0] if names else cid,
+        "caption": min(names, key=lambda n: (len(n), n)) if names else cid,
         "listed": False,
         "current": any(records[p.record_index].current for p in parties),
         "data": {

@@ -121,11 +121,13 @@ def _evidence_of(conn: Connection, canonical_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _value_provenance(conn: Connection, referents: list[str], props: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+def _value_provenance(
+    versions_by_record: dict[str, list[dict[str, Any]]], props: tuple[str, ...]
+) -> dict[str, list[dict[str, Any]]]:
     """Per property value: the records, lists and snapshots that stated it."""
     stated: dict[tuple[str, str], dict[str, Any]] = {}
-    for record_id in referents:
-        for version in record_versions(conn, record_id):
+    for record_id, versions in versions_by_record.items():
+        for version in versions:
             target = version["entities"][0]["properties"]
             for prop in props:
                 for value in target.get(prop, []):
@@ -162,6 +164,7 @@ def canonical_view(conn: Connection, ident: str) -> dict[str, Any] | None:
     props: dict[str, list[str]] = data["properties"]
     referents: list[str] = data["referents"]
     listed_refs = [r for r in referents if ":party-" not in r]
+    versions = {record_id: record_versions(conn, record_id) for record_id in listed_refs}
     referent_rows = conn.execute(
         select(canonical_referent).where(canonical_referent.c.canonical_id == canonical_id).order_by(canonical_referent.c.record_id)
     )
@@ -189,8 +192,17 @@ def canonical_view(conn: Connection, ident: str) -> dict[str, Any] | None:
         "merge_evidence": _evidence_of(conn, canonical_id),
         "mentions": data.get("mentions", []),
         "mentioned_in": data.get("mentioned_in", []),
-        "value_provenance": _value_provenance(conn, listed_refs, NAME_PROPS + FACT_PROPS),
-        "provenance": data["provenance"],
+        "value_provenance": _value_provenance(versions, NAME_PROPS + FACT_PROPS),
+        # Per referent, like a source record's view: its versions and the snapshots that carried them.
+        "provenance": [
+            {
+                "record": record_id,
+                "versions": [{"version_id": v["version_id"], "snapshots": v["snapshots"]} for v in history],
+            }
+            for record_id, history in versions.items()
+        ],
+        # Property -> value -> the referents whose newest version states it.
+        "value_sources": data["provenance"],
         "events": record_events(conn, listed_refs),
     }
 

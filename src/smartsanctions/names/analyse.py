@@ -57,18 +57,24 @@ class AnalysedName:
         return tuple(p.text for p in self.parts)
 
 
+@lru_cache(maxsize=200_000)
+def _word(word: str) -> tuple[tuple[str, ...], str]:
+    """One whitespace-free word: its romanised, folded tokens and its script."""
+    if word.isascii():  # the common case: nothing to fold or transliterate
+        return tuple(t for t in _SPLIT_RE.split(_APOSTROPHES.sub("", word.lower())) if t), "latin"
+    word = fold_homoglyphs(word)
+    script = word_script(word)
+    latin = _APOSTROPHES.sub("", fold_latin(to_latin(word)))
+    return tuple(t for t in _SPLIT_RE.split(latin) if t), script
+
+
 def _romanise(text: str) -> tuple[list[str], str, set[str]]:
-    words = text.split(" ")
     scripts: dict[str, int] = {}
     out: list[str] = []
     abjad: set[str] = set()
-    for word in words:
-        word = fold_homoglyphs(word)
-        script = word_script(word)
+    for word in text.split(" "):
+        toks, script = _word(word)
         scripts[script] = scripts.get(script, 0) + len(word)
-        latin = fold_latin(to_latin(word))
-        latin = _APOSTROPHES.sub("", latin)
-        toks = [t for t in _SPLIT_RE.split(latin) if t]
         out.extend(toks)
         if script in ("arabic", "hebrew"):
             abjad.update(toks)
@@ -117,6 +123,11 @@ _LEGAL_FORMS = frozenset({"llc", "ltd", "limited", "inc", "corp", "corporation",
                           "jsc", "ojsc", "pjsc", "cjsc", "ooo", "sarl", "srl", "spa", "fze", "fzco", "llp", "bv"})
 
 
+@lru_cache(maxsize=200_000)
+def _part(tok: str, kind: str, from_abjad: bool) -> Part:
+    return Part(tok, skeleton(tok), variant_group(tok), kind, from_abjad, vowel_shape(tok))
+
+
 @lru_cache(maxsize=400_000)
 def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     """Analyse one name. ``is_org``: discount legal forms ("LLC", "S.A.", "Company");
@@ -129,8 +140,10 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     if len(merged) > MAX_TOKENS:
         merged = merged[:MAX_TOKENS]
     from_abjad = bool(abjad) and script in ("arabic", "hebrew")
-    parts = tuple(Part(tok, skeleton(tok), variant_group(tok), kind, from_abjad, vowel_shape(tok)) for tok, kind in merged)
-    return AnalysedName(name, simple_key(text), script, parts, tuple(dropped))
+    parts = tuple(_part(tok, kind, from_abjad) for tok, kind in merged)
+    # ``text`` is clean already (unless it was cut short): its key is its case fold
+    key = simple_key(text) if len(text) >= MAX_NAME_CHARS else text.casefold()
+    return AnalysedName(name, key, script, parts, tuple(dropped))
 
 
 def is_org_schema(schema: str | None) -> bool:

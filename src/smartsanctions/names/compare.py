@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,25 @@ UNMATCHED_DISCOUNT = 0.6  # weight of an unmatched part of the longer name
 UNMATCHED_BELOW = 0.5  # a part whose best counterpart is under this is unmatched
 COMMON_WEIGHT = 0.6  # static weight of very common name parts (no index statistics)
 NON_IDENTICAL_CAP = 0.99
+
+
+_COMMON_FILE = Path(__file__).resolve().parent / "data" / "common_parts.txt"
+_common_parts: frozenset[str] | None = None
+
+
+def common_parts() -> frozenset[str]:
+    """Name parts that are popular forenames or surnames somewhere (``data/common_parts.txt``)."""
+    global _common_parts
+    if _common_parts is None:
+        lines = _COMMON_FILE.read_text(encoding="utf-8").splitlines() if _COMMON_FILE.is_file() else []
+        _common_parts = frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+    return _common_parts
+
+
+def set_common_parts(parts: Sequence[str] | None) -> None:
+    """Replace the table (calibration experiments); None reloads the shipped one."""
+    global _common_parts
+    _common_parts = None if parts is None else frozenset(parts)
 
 
 @dataclass(frozen=True)
@@ -170,18 +190,26 @@ def static_weights(name: AnalysedName) -> np.ndarray:
 
 def explain_pair(a: AnalysedName, b: AnalysedName, m: np.ndarray) -> dict[str, Any]:
     """Which part of one name went with which part of the other, and how well."""
+    return explain_rows(a, b, m.tolist() if m.shape[1] else [])
+
+
+def explain_rows(a: AnalysedName, b: AnalysedName, rows: list[list[float]]) -> dict[str, Any]:
+    """:func:`explain_pair` from the similarity matrix as nested lists."""
     pairs = []
     matched_b: set[int] = set()
+    unmatched_a: list[str] = []
     for i, p in enumerate(a.parts):
-        if m.shape[1] == 0:
-            break
-        j = int(m[i].argmax())
-        if m[i, j] >= UNMATCHED_BELOW:
-            pairs.append({"query": p.text, "candidate": b.parts[j].text, "similarity": round(float(m[i, j]), 3)})
+        row = rows[i] if rows else []
+        best = max(row) if row else -1.0
+        if best >= UNMATCHED_BELOW:
+            j = row.index(best)
+            pairs.append({"query": p.text, "candidate": b.parts[j].text, "similarity": round(best, 3)})
             matched_b.add(j)
+        else:
+            unmatched_a.append(p.text)
     return {
         "parts": pairs,
-        "unmatched_query": [p.text for i, p in enumerate(a.parts) if m.shape[1] == 0 or m[i].max() < UNMATCHED_BELOW],
+        "unmatched_query": unmatched_a,
         "unmatched_candidate": [p.text for j, p in enumerate(b.parts) if j not in matched_b],
         "ignored": sorted(set(a.dropped) | set(b.dropped)),
     }
@@ -198,16 +226,80 @@ def arrays_of(name: AnalysedName) -> PartArrays:
     return PartArrays.of(name.parts)
 
 
+def _skel(p: Part) -> str:
+    return p.skeleton if len(p.skeleton) >= 2 else "\x00" + p.text
+
+
+def part_similarity(p: Part, q: Part) -> float:
+    """:func:`combine` for one pair of parts, in plain Python (no array overhead): the same
+    value as :func:`similarity_matrix` up to float32 rounding."""
+    ratio = Indel.normalized_similarity(p.text, q.text)
+    if ratio >= 1.0:
+        return 1.0
+    sim = ratio
+    pv, qv = p.variant, q.variant
+    if not (pv >= 0 and qv >= 0 and pv != qv) and _skel(p) == _skel(q):
+        if p.abjad or q.abjad:
+            floor = ABJAD_FLOOR + 0.1 * ratio
+        elif p.shape == q.shape:
+            floor = SKELETON_FLOOR + 0.15 * ratio
+        else:
+            floor = LATIN_SKELETON_FLOOR + 0.25 * ratio
+        sim = max(sim, floor)
+    if pv >= 0 and pv == qv:
+        sim = max(sim, VARIANT_SIM)
+    if (p.kind == INITIAL or q.kind == INITIAL) and p.text[:1] == q.text[:1]:
+        sim = max(sim, INITIAL_SIM)
+    return min(max((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0), 0.99)
+
+
+def aggregate_one(rows: list[list[float]], wa: list[float], wb: list[float]) -> float:
+    """:func:`aggregate_pairs` for one pair of names, in plain Python."""
+    na, nb = len(wa), len(wb)
+    work = [row[:] for row in rows]
+    best_a = [0.0] * na
+    best_b = [0.0] * nb
+    agreed = 0
+    for _ in range(min(na, nb)):
+        v, bi, bj = -1.0, -1, -1
+        for i in range(na):
+            row = work[i]
+            for j in range(nb):
+                if row[j] > v:
+                    v, bi, bj = row[j], i, j
+        if v <= 0:
+            break
+        best_a[bi] = best_b[bj] = v
+        agreed += v >= UNMATCHED_BELOW
+        work[bi] = [-1.0] * nb
+        for row in work:
+            row[bj] = -1.0
+    several = agreed >= 2
+    num = den = 0.0
+    for best, weights, longer in ((best_a, wa, na > nb and several), (best_b, wb, nb > na and several)):
+        for x, w in zip(best, weights, strict=True):
+            if longer and x < UNMATCHED_BELOW:
+                w *= UNMATCHED_DISCOUNT
+            num += w * x
+            den += w
+    return num / den if den > 0 else 0.0
+
+
+def static_weight_list(name: AnalysedName) -> list[float]:
+    common = tables().common
+    return [KIND_WEIGHT[p.kind] * (COMMON_WEIGHT if p.text in common else 1.0) for p in name.parts]
+
+
 def compare_analysed(
     a: AnalysedName, b: AnalysedName, wa: np.ndarray | None = None, wb: np.ndarray | None = None
 ) -> NameScore:
     if not a.parts or not b.parts:
         return NameScore(0.0, {"reason": "a name has no comparable parts"})
-    m = similarity_matrix(arrays_of(a), arrays_of(b))
-    wa = static_weights(a) if wa is None else wa
-    wb = static_weights(b) if wb is None else wb
-    raw = float(aggregate(m[:, None, :], wa, wb[None, :])[0])
-    return NameScore(finish(raw, a, b), explain_pair(a, b, m))
+    rows = [[part_similarity(p, q) for q in b.parts] for p in a.parts]
+    la = static_weight_list(a) if wa is None else [float(x) for x in wa]
+    lb = static_weight_list(b) if wb is None else [float(x) for x in wb]
+    raw = aggregate_one(rows, la, lb)
+    return NameScore(finish(raw, a, b), explain_rows(a, b, rows))
 
 
 def compare_names(a: str, b: str, schema: str | None = None) -> NameScore:

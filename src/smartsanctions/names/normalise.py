@@ -35,6 +35,7 @@ _HOMOGLYPHS = str.maketrans(
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SPACE_RE = re.compile(r"\s+")
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def script_of(ch: str) -> str:
@@ -61,8 +62,7 @@ def clean(text: str) -> str:
     """NFKC, drop invisible characters, controls to spaces, one space between words."""
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_INVISIBLE).translate(_ARABIC_DIGITS)
-    if any(unicodedata.category(c) == "Cc" for c in text):
-        text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    text = _CONTROL_RE.sub(" ", text)  # exactly the Unicode category Cc
     return _SPACE_RE.sub(" ", text).strip()
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, overload
 
@@ -39,7 +40,7 @@ from smartsanctions.names.analyse import (
     analyse,
     is_org_schema,
 )
-from smartsanctions.names.compare import aggregate_pairs, combine, explain_pair
+from smartsanctions.names.compare import aggregate_pairs, combine, common_parts, explain_pair
 
 from .model import IndexEntry, Match, Query
 from .scoring import (
@@ -58,6 +59,8 @@ RETRIEVE = 96  # names scored exactly per query
 MAX_PARTS = 8  # name parts kept per indexed name
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
 COMMON_POSTINGS = 4000  # a part in more names than this is not used to retrieve if rarer parts exist
+IDF_FLOOR = 0.35  # weight of a part found in half the indexed names, relative to a rare one
+COMMON_PART_WEIGHT = 0.5  # weight factor of a popular forename/surname (names/data/common_parts.txt)
 CHUNK = 256  # queries scored together by search_many
 PART_CACHE = 200_000  # prepared query parts kept per index
 
@@ -208,6 +211,11 @@ class _QPart:
         self.total = 0
 
 
+# per query: for the best name of each entry kept, the row of its form among the query's candidate
+# forms, its name score and its name index; and the (C, Q, T) part similarities of all candidate forms
+_Scored = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 class _QFeats:
     """Query parts as arrays, for element-wise comparison with vocabulary parts."""
 
@@ -222,7 +230,7 @@ class _QFeats:
         self.weight = np.array([p.weight for p in parts], dtype=np.float32)
 
 
-_ARRAYS = ("name_entry", "name_hash", "name_tok", "vocab_skel", "vocab_var", "vocab_init", "vocab_first",
+_ARRAYS = ("name_entry", "form_hash", "form_tok", "form_ptr", "form_names", "vocab_skel", "vocab_var", "vocab_init", "vocab_first",
            "vocab_abjad", "vocab_shape", "vocab_weight", "post_ptr", "post_ids", "key_hash", "key_ptr", "key_ids",
            "skel_hash", "skel_df", "shape_hash", "entry_schema", "ident_ptr", "ident_ids")
 _STRINGS = ("name_text", "vocab_text_list", "schema_names", "ident_keys")
@@ -237,8 +245,12 @@ class ScreeningIndex:
         self.schema_names: list[str] = []
         self.name_entry = np.zeros(0, dtype=np.int32)
         self.name_text: list[str] = []
-        self.name_hash = np.zeros(0, dtype=np.int64)
-        self.name_tok = np.zeros((0, MAX_PARTS), dtype=np.int32)
+        # a form: one analysed name (same key, same reading) shared by every name that reads so
+        # (the same person on several lists); retrieval and scoring work on forms
+        self.form_hash = np.zeros(0, dtype=np.int64)
+        self.form_tok = np.zeros((0, MAX_PARTS), dtype=np.int32)
+        self.form_ptr = np.zeros(1, dtype=np.int64)  # form -> its names (CSR)
+        self.form_names = np.zeros(0, dtype=np.int32)
         self.vocab_text = np.zeros(0, dtype=object)
         self.vocab_skel = np.zeros(0, dtype=np.int64)  # code: position in skel_hash
         self.vocab_var = np.zeros(0, dtype=np.int32)
@@ -260,6 +272,7 @@ class ScreeningIndex:
         self.ident_ids = np.zeros(0, dtype=np.int32)
         self._identifiers: dict[str, list[int]] | None = None
         self._part_cache: dict[Part, _QPart] = {}
+        self._local = threading.local()
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -269,7 +282,8 @@ class ScreeningIndex:
         parts: list[Part] = []
         rows: list[list[int]] = []
         name_entry: list[int] = []
-        name_keys: list[str] = []
+        forms: dict[tuple[str, bool], int] = {}
+        form_names: list[list[int]] = []
         listed: list[IndexEntry] = []
         schemas: dict[str, int] = {}
         entry_schema: list[int] = []
@@ -284,17 +298,20 @@ class ScreeningIndex:
                 if not an.parts or an.key in seen:
                     continue
                 seen.add(an.key)
-                row = []
-                for p in an.parts[:MAX_PARTS]:
-                    vid = vocab.get((p.text, p.kind, p.abjad))
-                    if vid is None:
-                        vid = vocab[(p.text, p.kind, p.abjad)] = len(parts)
-                        parts.append(p)
-                    row.append(vid)
-                rows.append(row)
+                fid = forms.setdefault((an.key, org), len(forms))
+                if fid == len(form_names):
+                    row = []
+                    for p in an.parts[:MAX_PARTS]:
+                        vid = vocab.get((p.text, p.kind, p.abjad))
+                        if vid is None:
+                            vid = vocab[(p.text, p.kind, p.abjad)] = len(parts)
+                            parts.append(p)
+                        row.append(vid)
+                    rows.append(row)
+                    form_names.append([])
+                form_names[fid].append(len(name_entry))
                 name_entry.append(ei)
                 self.name_text.append(raw)
-                name_keys.append(an.key)
             for ident in entry.identifiers:
                 key = normalise_identifier(ident)
                 if len(key) >= 4:
@@ -305,13 +322,13 @@ class ScreeningIndex:
         self.ident_keys = list(identifiers)
         self.ident_ptr, self.ident_ids = _csr(list(identifiers.values()))
         self._identifiers = identifiers
-        n = len(rows)
         self.name_entry = np.array(name_entry, dtype=np.int32)
-        tok = np.full((n, MAX_PARTS), -1, dtype=np.int32)
+        tok = np.full((len(rows), MAX_PARTS), -1, dtype=np.int32)
         for i, row in enumerate(rows):
             tok[i, : len(row)] = row
-        self.name_tok = tok
-        self.name_hash = _hashes(name_keys)
+        self.form_tok = tok
+        self.form_hash = _hashes(key for key, _ in forms)
+        self.form_ptr, self.form_names = _csr(form_names)
         self._set_vocab(parts, rows)
         return self
 
@@ -325,19 +342,20 @@ class ScreeningIndex:
         shape_h = _hashes(p.shape for p in parts)
         self.shape_hash = np.unique(shape_h)
         self.vocab_shape = np.searchsorted(self.shape_hash, shape_h).astype(np.int64)
-        # postings: the names each part occurs in
+        # postings: the forms each part occurs in; counts: the names
         postings: list[list[int]] = [[] for _ in range(nv)]
-        for ni, row in enumerate(rows):
+        for fi, row in enumerate(rows):
             for v in dict.fromkeys(row):
-                postings[v].append(ni)
+                postings[v].append(fi)
         self.post_ptr, self.post_ids = _csr(postings)
-        counts = np.diff(self.post_ptr)
+        form_size = np.diff(self.form_ptr)
+        counts = np.bincount(np.repeat(np.arange(nv), np.diff(self.post_ptr)), weights=form_size[self.post_ids],
+                             minlength=nv)
         skel_h = _hashes(_skel_key(p) for p in parts)
         self.skel_hash, codes = np.unique(skel_h, return_inverse=True)
         self.vocab_skel = codes.astype(np.int64)
         self.skel_df = np.bincount(codes, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
-        kinds = [p.kind for p in parts]
-        self.vocab_weight = self._weights(kinds, self.skel_df[self.vocab_skel])
+        self.vocab_weight = self._weights(parts, self.skel_df[self.vocab_skel])
         by_key: dict[str, list[int]] = {}
         for v, p in enumerate(parts):
             for k in dict.fromkeys(_keys(p, query=False)):
@@ -348,12 +366,15 @@ class ScreeningIndex:
         self.key_hash = key_h[order]
         self.key_ptr, self.key_ids = _csr([groups[i] for i in order.tolist()])
 
-    def _weights(self, kinds: Sequence[str], df: np.ndarray) -> np.ndarray:
-        """Part weights: kind of part, and how many indexed names share the part's skeleton."""
+    def _weights(self, parts: Sequence[Part], df: np.ndarray) -> np.ndarray:
+        """Part weights: kind of part, how many indexed names share the part's skeleton, and
+        whether it is a popular forename or surname somewhere (``names.compare.common_parts``)."""
         n = max(len(self.name_text), 2)
         idf = np.log1p(n / np.maximum(df, 1)) / math.log1p(n / 2)
-        kind_w = np.array([KIND_WEIGHT[k] for k in kinds], dtype=np.float64)
-        return (kind_w * (0.35 + 0.65 * np.minimum(1.0, idf))).astype(np.float32)
+        common = common_parts()
+        kind_w = np.array([KIND_WEIGHT[p.kind] * (COMMON_PART_WEIGHT if p.text in common else 1.0) for p in parts],
+                          dtype=np.float64)
+        return (kind_w * (IDF_FLOOR + (1.0 - IDF_FLOOR) * np.minimum(1.0, idf))).astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -440,11 +461,15 @@ class ScreeningIndex:
         skel = _find(self.skel_hash, _hashes(_skel_key(p) for p in parts))
         shape = _find(self.shape_hash, _hashes(p.shape for p in parts))
         df = np.where(skel >= 0, self.skel_df[np.maximum(skel, 0)] if len(self.skel_df) else 1, 1)
-        weights = self._weights([p.kind for p in parts], df)
+        weights = self._weights(parts, df)
         qps = [_QPart(p, int(s), int(h), float(w))
                for p, s, h, w in zip(parts, skel.tolist(), shape.tolist(), weights.tolist(), strict=True)]
+        self._reach(parts, qps)
+        # cached only when complete: searches in other threads may read the cache
         for p, qp in zip(parts, qps, strict=True):
             self._part_cache[p] = qp
+
+    def _reach(self, parts: list[Part], qps: list[_QPart]) -> None:
         owner_keys = [(i, k) for i, p in enumerate(parts) for k in _keys(p, query=True)]
         if not owner_keys or not len(self.key_hash):
             return
@@ -494,25 +519,39 @@ class ScreeningIndex:
             vids = np.concatenate([qp.vids for qp in chosen])
             ids, lengths = _gather(self.post_ptr, self.post_ids, vids)
             w = np.repeat(np.concatenate([qp.wsims for qp in chosen]), lengths)
-        n_names = len(self.name_text)
-        if len(ids) > n_names // 16:
-            acc_all = np.bincount(ids, weights=w, minlength=n_names)
-            uniq = np.flatnonzero(acc_all)
-            acc = acc_all[uniq]
-        else:
-            uniq, inv = np.unique(ids, return_inverse=True)
-            acc = np.bincount(inv, weights=w)
+        if len(ids) <= RETRIEVE:
+            return np.unique(ids).astype(np.int32)
+        acc, first_at = self._buffers()
+        # sum per name in a zeroed per-thread buffer (then zero it again): no sort
+        np.add.at(acc, ids, w)
+        totals = acc[ids]
+        acc[ids] = 0.0
+        pos = np.arange(len(ids), dtype=np.int64)
+        first_at[ids[::-1]] = pos[::-1]
+        first = first_at[ids] == pos
+        uniq, totals = ids[first], totals[first]
         if len(uniq) > RETRIEVE:
-            top = np.argpartition(-acc, RETRIEVE)[:RETRIEVE]
+            top = np.argpartition(-totals, RETRIEVE)[:RETRIEVE]
             return np.asarray(uniq[top], dtype=np.int32)
         return np.asarray(uniq, dtype=np.int32)
 
-    def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray]
-               ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Exact name scores of every query's candidate names, with the (C, Q, T) part
-        similarities behind them; all queries in a few vectorised passes (one per part count)."""
-        out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, np.float32), np.zeros((0, 0, 0), np.float32))
-                                                    for _ in qparts]
+    def _buffers(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per-thread scratch arrays, one slot per indexed name (searches may run in threads)."""
+        local = self._local
+        acc = getattr(local, "acc", None)
+        if acc is None:
+            n = len(self.form_tok)
+            acc = local.acc = np.zeros(n, dtype=np.float64)
+            local.first_at = np.zeros(n, dtype=np.int64)
+        return acc, local.first_at
+
+    def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray], key_hash: np.ndarray,
+               keep_all: np.ndarray, floor: float) -> list[_Scored]:
+        """Exact name scores of every query's candidate names, all queries in a few vectorised
+        passes (one per part count): per query, the best-scoring name of each entry (only those
+        that can still reach ``floor``, unless ``keep_all``) and the (C, Q, T) part similarities."""
+        empty = np.zeros(0, dtype=np.int64)
+        out: list[_Scored] = [(empty, np.zeros(0), empty, np.zeros((0, 0, 0), np.float32)) for _ in qparts]
         local: dict[_QPart, int] = {}
         by_len: dict[int, list[int]] = {}
         for j, (qps, cand) in enumerate(zip(qparts, cands, strict=True)):
@@ -530,28 +569,53 @@ class ScreeningIndex:
             uid = np.array([[local[qp] for qp in qparts[j]] for j in js], dtype=np.int64).reshape(len(js), nq)
             counts = np.array([len(cands[j]) for j in js], dtype=np.int64)
             names = np.concatenate([cands[j] for j in js])
-            tok = self.name_tok[names]
+            tok = self.form_tok[names]
             width = int((tok >= 0).sum(axis=1).max())
             tok = tok[:, :width]
             qid = uid[np.repeat(np.arange(len(js)), counts)]  # (P, Q)
             valid = np.broadcast_to((tok >= 0)[:, None, :], (len(names), nq, width))
             keys.append((qid[:, :, None] * nv + tok[:, None, :])[valid])
-            plans.append((js, counts, tok, qid, valid))
+            plans.append((js, names, counts, tok, qid, valid))
         uniq, inv = np.unique(np.concatenate(keys), return_inverse=True)
         pq, pv = np.divmod(uniq, nv)
         sims = self._pair_sims(feats, pq, pv)[inv]
         pos = 0
-        for (js, counts, tok, qid, valid), k in zip(plans, keys, strict=True):
+        for (js, names, counts, tok, qid, valid), k in zip(plans, keys, strict=True):
             m = np.zeros(valid.shape, dtype=np.float32)
             m[valid] = sims[pos : pos + len(k)]
             pos += len(k)
             wq = feats.weight[qid]
             wc = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], np.float32(0.0))
             raw = aggregate_pairs(m, wq, wc)
-            bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
-            for j, a, b in zip(js, bounds[:-1], bounds[1:], strict=True):
-                out[j] = (raw[a:b], m[a:b])
+            self._best_per_entry(js, names, counts, raw, m, (key_hash, keep_all, floor), out)
         return out
+
+    def _best_per_entry(self, js: list[int], names: np.ndarray, counts: np.ndarray, raw: np.ndarray, m: np.ndarray,
+                        limits: tuple[np.ndarray, np.ndarray, float], out: list[_Scored]) -> None:
+        key_hash, keep_all, floor = limits
+        pair_owner = np.repeat(np.arange(len(js)), counts)
+        identical = self.form_hash[names] == key_hash[np.asarray(js)][pair_owner]
+        form_scores = np.where(identical, 1.0, np.minimum(raw, 0.99))
+        # every name of each candidate form: (pair row, name)
+        names, sizes = _gather(self.form_ptr, self.form_names, names)
+        pair_row = np.repeat(np.arange(len(sizes)), sizes)
+        owner = pair_owner[pair_row]
+        scores = form_scores[pair_row]
+        counts = np.bincount(pair_owner, minlength=len(js))  # candidate forms per query
+        ents = self.name_entry[names]
+        order = np.lexsort((-scores, ents, owner))
+        so, se = owner[order], ents[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (so[1:] != so[:-1]) | (se[1:] != se[:-1])
+        rows = order[first]
+        # features move a score by at most DOB_EXACT + COUNTRY_MATCH up, so this keeps every contender
+        rows = rows[(scores[rows] >= floor - 0.1) | keep_all[np.asarray(js)][owner[rows]]]
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        bounds = np.searchsorted(owner[rows], np.arange(len(js) + 1))
+        for k, j in enumerate(js):
+            r = rows[bounds[k] : bounds[k + 1]]
+            a, b = int(starts[k]), int(starts[k + 1])
+            out[j] = (pair_row[r] - a, scores[r], names[r], m[a:b])
 
     def search(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
                min_score: float | None = None) -> list[Match]:
@@ -576,28 +640,23 @@ class ScreeningIndex:
         analysed = [analyse(q.name or "", _org_flag(q.schema)) for q in queries]
         qparts = self._query_parts(analysed) if len(self.name_text) else [[] for _ in queries]
         cands = [self._retrieve(qps) if qps else np.zeros(0, dtype=np.int32) for qps in qparts]
-        scored = self._score(qparts, cands)
-        return [self._results(q, an, cand, raw, m, threshold, limit, min_score)
-                for q, an, cand, (raw, m) in zip(queries, analysed, cands, scored, strict=True)]
+        floor = min(threshold, 0.5) if min_score is None else min_score
+        key_hash = _hashes(an.key for an in analysed)
+        keep_all = np.array([bool(q.identifiers) for q in queries], dtype=bool)
+        scored = self._score(qparts, cands, key_hash, keep_all, floor)
+        return [self._results(q, an, sc, threshold, limit, floor)
+                for q, an, sc in zip(queries, analysed, scored, strict=True)]
 
-    def _results(self, query: Query, an: AnalysedName, cand_names: np.ndarray, raw: np.ndarray, m: np.ndarray,
-                 threshold: float, limit: int, min_score: float | None) -> list[Match]:
+    def _results(self, query: Query, an: AnalysedName, scored_names: _Scored, threshold: float, limit: int,
+                 floor: float) -> list[Match]:
         by_ident: set[int] = set()
         for ident in query.identifiers:
             by_ident.update(self.identifiers.get(normalise_identifier(ident), []))
         best: dict[int, tuple[float, int, int]] = {}  # entry -> (name score, name index, row)
-        floor = min(threshold, 0.5) if min_score is None else min_score
-        if len(cand_names):
-            identical = self.name_hash[cand_names] == _stable_hash(an.key)
-            scores = np.where(identical, 1.0, np.minimum(raw, 0.99))
-            ents = self.name_entry[cand_names]
-            order = np.lexsort((-scores, ents))
-            _, first = np.unique(ents[order], return_index=True)
-            rows = order[first]
-            # features move a score by at most DOB_EXACT + COUNTRY_MATCH up, so this keeps every contender
-            keep = rows[scores[rows] >= floor - 0.1] if not query.identifiers else rows
-            for row in keep.tolist():
-                best[int(ents[row])] = (float(scores[row]), int(cand_names[row]), row)
+        rows, scores, names, m = scored_names
+        name_entry = self.name_entry
+        for row, score, ni in zip(rows.tolist(), scores.tolist(), names.tolist(), strict=True):
+            best[int(name_entry[ni])] = (score, ni, row)
         for ei in by_ident:
             best.setdefault(ei, (0.0, -1, -1))
         has_features = bool(query.birth_date or query.country or query.gender or query.identifiers)

@@ -29,13 +29,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from smartsanctions.api.decisions import party_key
+from smartsanctions.screening.decisions import party_key
+from smartsanctions.names.analyse import analyse, is_org_schema
 from smartsanctions.screening.batch import CHUNK_ROWS, FEATURE_LIFT, Layout, QueryFields, screen_chunk
 from smartsanctions.screening.batch_io import open_reader, open_writer
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry, Query
 from smartsanctions.screening.scoring import normalise_identifier
-from smartsanctions.screening.service import entry_for_entity, load_index, relatives_of
+from smartsanctions.screening.service import entries_for_record, load_index
 from smartsanctions.store.queries import data_version, latest_snapshots
 from smartsanctions.store.schema import (
     book_hit,
@@ -165,12 +166,7 @@ def entries_of_versions(conn: Connection, version_ids: list[int]) -> list[IndexE
     for start in range(0, len(version_ids), 500):
         query = select(record_version).where(record_version.c.id.in_(version_ids[start : start + 500]))
         for row in conn.execute(query):
-            entities = json.loads(row.entities)
-            datasets = (row.list_id,)
-            idents = tuple(n for e in entities if e["schema"] in ("Identification", "Passport")
-                           for n in e["properties"].get("number", []))
-            entries.append(entry_for_entity(entities[0], datasets, extra_ids=idents))
-            entries.extend(relatives_of(entities, row.record_id, row.caption, datasets))
+            entries.extend(entries_for_record(row.record_id, row.list_id, row.caption, json.loads(row.entities)))
     return entries
 
 
@@ -195,6 +191,10 @@ def _screen(index: ScreeningIndex, batches: Iterator[list[Party]], threshold: fl
     return found
 
 
+def _core(name: str, org: bool) -> tuple[str, ...]:
+    return tuple(sorted(p.text for p in analyse(name, org).parts if p.kind != "org"))
+
+
 def _candidates(entries: list[IndexEntry], batches: Iterator[list[Party]], threshold: float) -> set[int]:
     """Rows whose name (or an identifier) comes near a changed entry.
 
@@ -213,11 +213,20 @@ def _candidates(entries: list[IndexEntry], batches: Iterator[list[Party]], thres
             for ident in p.fields[4]:
                 ident_rows.setdefault(normalise_identifier(ident), []).append(p.row)
     keys = list(rows_of)
+    # Names with the same core parts (e.g. "Wagner Holdings" and "WAGNER GROUP": organisation
+    # terms set aside, order ignored) are found directly: a part shared by very many book
+    # names can push such a name out of the reverse lookup's candidate list.
+    by_key: dict[tuple[str, ...], list[int]] = {}
+    for i, (name, schema) in enumerate(keys):
+        by_key.setdefault(_core(name, is_org_schema(schema)), []).append(i)
     book = ScreeningIndex.build(IndexEntry(id=str(i), caption=name, schema=schema, names=(name,))
                                 for i, (name, schema) in enumerate(keys))
     rows: set[int] = set()
     for entry in entries:
+        org = is_org_schema(entry.schema)
         for name in entry.names:
+            for i in by_key.get(_core(name, org), []):
+                rows.update(rows_of[keys[i]])
             for m in book.search(Query(name=name, schema=entry.schema), threshold=relaxed, limit=len(keys) or 1,
                                  min_score=relaxed - FEATURE_LIFT):
                 rows.update(rows_of[keys[int(m.entry.id)]])

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from smartsanctions.screening.index import _FORMAT as INDEX_FORMAT
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry, Match, Query
 from smartsanctions.store.queries import current_records, data_version
@@ -83,16 +84,20 @@ def relatives_of(
     return found
 
 
+def entries_for_record(record_id: str, list_id: str, caption: str, entities: list[dict[str, Any]]) -> list[IndexEntry]:
+    """One stored record version as screenable parties: its target and the relatives it names."""
+    datasets = (list_id,)
+    idents = tuple(
+        n for e in entities if e["schema"] in ("Identification", "Passport") for n in e["properties"].get("number", [])
+    )
+    return [entry_for_entity(entities[0], datasets, extra_ids=idents), *relatives_of(entities, record_id, caption, datasets)]
+
+
 def entries_from_store(conn: Connection) -> list[IndexEntry]:
     """Every current source record plus the unlisted relatives its listing names."""
     entries: list[IndexEntry] = []
     for record in current_records(conn):
-        datasets = (record.list_id,)
-        idents = tuple(
-            n for e in record.entities if e["schema"] in ("Identification", "Passport") for n in e["properties"].get("number", [])
-        )
-        entries.append(entry_for_entity(record.target, datasets, extra_ids=idents))
-        entries.extend(relatives_of(record.entities, record.record_id, record.caption, datasets))
+        entries.extend(entries_for_record(record.record_id, record.list_id, record.caption, record.entities))
     return entries
 
 
@@ -113,9 +118,12 @@ def load_index(engine: Engine, use_cache: bool = True) -> LoadedIndex:
     with engine.connect() as conn:
         version = data_version(conn)
         url_key = hashlib.sha256(str(engine.url).encode()).hexdigest()[:10]
-        cached = _cache_dir() / f"index-{url_key}-{version}.bin"
+        cached = _cache_dir() / f"index-{url_key}-{version}-f{INDEX_FORMAT}.bin"
         if use_cache and cached.is_file():
-            return LoadedIndex(ScreeningIndex.from_bytes(cached.read_bytes()), version)
+            try:
+                return LoadedIndex(ScreeningIndex.from_bytes(cached.read_bytes()), version)
+            except (ValueError, KeyError, IndexError, EOFError):
+                cached.unlink(missing_ok=True)  # written by other index code: rebuild it
         index = ScreeningIndex.build(entries_from_store(conn))
     if use_cache:
         partial = cached.with_suffix(".tmp")

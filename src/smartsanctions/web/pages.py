@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from smartsanctions.api import deps
-from smartsanctions.api.decisions import latest_decisions, party_key
+from smartsanctions.screening.decisions import latest_decisions, party_key
 from smartsanctions.api.register import analysis_function, history_of
 from smartsanctions.api.screener import UnknownDataset
 from smartsanctions.api.yente import search as api_search

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from smartsanctions.analysis import adopt, timeline, write_associates_csv, write_coverage_csv, write_gaps_csv
+from smartsanctions.analysis.export import coverage_table, gaps_table
 from smartsanctions.analysis.gaps import doubtful_name
 from tests.analysis.conftest import SYRIA_AUTHORITIES
 
@@ -90,3 +91,14 @@ def test_csv_outputs(syria_matrix: dict, syria_gaps: dict) -> None:
     out = io.StringIO()
     write_associates_csv(syria_gaps, out)
     assert len(list(csv.DictReader(io.StringIO(out.getvalue())))) == len(syria_gaps["unlisted_associates"])
+
+
+def test_terminal_tables(syria_matrix: dict, syria_gaps: dict) -> None:
+    text = coverage_table(syria_matrix, limit=3)
+    lines = text.splitlines()
+    assert "eu: data 2022-05-05" in lines[0]
+    assert syria_matrix["targets"][0]["caption"][:20] in text
+    assert f"{len(syria_matrix['targets']) - 3} more" in lines[-1]
+    text = gaps_table(syria_gaps, limit=3)
+    assert text.splitlines()[0].startswith(f"{syria_gaps['counts']['gaps']} gaps")
+    assert "unlisted associate" in text

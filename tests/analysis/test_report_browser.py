@@ -48,7 +48,7 @@ def test_report_renders_with_charts_in_chromium(conn: Connection, tmp_path: Path
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         try:
-            tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            tab = browser.new_page(viewport={"width": 1280, "height": 1900})
             tab.goto(path.as_uri())
             assert "Sanctions coverage" in tab.title()
             for chart_id, marks in CHARTS.items():

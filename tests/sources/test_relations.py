@@ -31,6 +31,19 @@ def test_ofac_linked_to_keeps_legal_form_and_every_link() -> None:
     assert [m[2] for m in _mentions(text)] == ["AGROPECUARIA LA ROBLEDA S.A", "GANADERIAS DEL VALLE S.A"]
 
 
+def test_relations_of_third_parties_are_not_the_entrys() -> None:
+    assert _mentions("Close to Maher al-Assad, younger brother of President Bashar al-Assad.") == []
+    assert _mentions("A close business associate to Rami Makhlouf (regime supporter and cousin of Bashar al-Assad).") == [
+        ("associate", "business associate", "Rami Makhlouf", True)
+    ]
+    assert _mentions("In particular, it is or was managed by the brother-in-law of Bashar al-Assad, Mohammad Makhlouf") == []
+    # ... while the entry's own relations still count.
+    assert _mentions("Member of the Assad family; cousin of President Bashar Al-Assad") == [
+        ("family", "cousin", "Bashar Al-Assad", True)
+    ]
+    assert _mentions("Close associate and cousin of President Bashar AL-ASSAD") == [("family", "cousin", "Bashar AL-ASSAD", True)]
+
+
 def test_prose_without_relations_yields_nothing() -> None:
     assert _mentions("Member of the Assad family; involved in the violent repression.") == []
     assert _mentions("") == []

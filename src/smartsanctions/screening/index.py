@@ -25,6 +25,7 @@ import json
 import math
 import threading
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any, overload
 
 import numpy as np
@@ -52,7 +53,7 @@ from .scoring import (
     schema_compatible,
 )
 
-# Calibrated on ../shared/data/eval (docs/screening.md): at 0.90, about 4 in 1,000 synthetic
+# Calibrated on ../shared/data/eval (docs/screening.md): at 0.90, 5.0 in 1,000 synthetic
 # customers (common forename + surname) alert; see the calibration table for the trade-off.
 DEFAULT_THRESHOLD = 0.90
 RETRIEVE = 96  # names scored exactly per query
@@ -60,7 +61,7 @@ MAX_PARTS = 8  # name parts kept per indexed name
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
 COMMON_POSTINGS = 4000  # a part in more names than this is not used to retrieve if rarer parts exist
 IDF_FLOOR = 0.35  # weight of a part found in half the indexed names, relative to a rare one
-COMMON_PART_WEIGHT = 0.5  # weight factor of a popular forename/surname (names/data/common_parts.txt)
+COMMON_PART_WEIGHT = 1.0  # weight factor of a popular forename/surname (names/data/common_parts.txt)
 CHUNK = 256  # queries scored together by search_many
 PART_CACHE = 200_000  # prepared query parts kept per index
 
@@ -185,15 +186,28 @@ def _pack_strings(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 def _unpack_strings(data: np.ndarray, off: np.ndarray) -> list[str]:
     text = data.tobytes().decode("utf-8", "surrogatepass")
     bounds = off.tolist()
-    return [text[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=False)]
+    return [text[a:b] for a, b in pairwise(bounds)]
 
 
 class _QPart:
     """A distinct query name part, prepared against this index: its codes, weight, and the
     vocabulary parts (with similarities) its blocking keys reach."""
 
-    __slots__ = ("text", "skel", "var", "initial", "first", "abjad", "shape", "kind", "weight", "vids", "wsims",
-                 "lengths", "total")
+    __slots__ = (
+        "abjad",
+        "first",
+        "initial",
+        "kind",
+        "lengths",
+        "shape",
+        "skel",
+        "text",
+        "total",
+        "var",
+        "vids",
+        "weight",
+        "wsims",
+    )
 
     def __init__(self, part: Part, skel: int, shape: int, weight: float) -> None:
         self.text = part.text

@@ -91,6 +91,8 @@ def find_relations(text: str | None) -> list[RelationMention]:
             name = _clean_name(match.group("name"))
             if name is None:
                 continue
+            if kind in ("family", "associate") and target_holds_role and _about_someone_else(text, match.start()):
+                continue
             relationship = "linked to" if kind == "link" else match.group("rel").lower()
             key = (relationship, name.lower())
             if key not in found:
@@ -99,6 +101,27 @@ def find_relations(text: str | None) -> list[RelationMention]:
                 sentence = text[start : end if end > 0 else len(text)].strip()
                 found[key] = RelationMention(kind, relationship, name, sentence or match.group(0), target_holds_role)
     return list(found.values())
+
+
+_GOVERNING_WORD = re.compile(r"\b(by|to|with|from|for|through|via)\s+(?:the|a|an|his|her)?\s*$", re.IGNORECASE)
+
+
+def _about_someone_else(text: str, start: int) -> bool:
+    """Whether "<relation> of X" at ``start`` describes a third party, not the entry itself.
+
+    Lists describe the people an entry deals with in apposition: "Close to Maher al-Assad,
+    younger brother of President Bashar al-Assad", "Rami Makhlouf (regime supporter and
+    cousin of Bashar al-Assad)", "managed by the brother-in-law of Bashar al-Assad". Read
+    naively these make the entry Bashar's brother or cousin.
+    """
+    prefix = text[:start]
+    if prefix.count("(") > prefix.count(")"):
+        return True  # inside a parenthetical about the name before it
+    clause = re.split(r"[.;:\n]", prefix)[-1]
+    stripped = re.sub(r"\b(younger|older|elder|eldest|youngest|maternal|paternal|former|late)\s*$", "", clause.rstrip(), flags=re.IGNORECASE)
+    if stripped.rstrip().endswith(","):
+        return True  # "<name>, brother of ..."
+    return bool(_GOVERNING_WORD.search(stripped))
 
 
 def name_key(name: str) -> str:

@@ -8,6 +8,7 @@ index takes seconds; loading the cached blob a fraction of that).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterable
@@ -15,12 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 
+from smartsanctions import __version__
+from smartsanctions.consolidate.views import has_consolidation
 from smartsanctions.screening.index import _FORMAT as INDEX_FORMAT
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry, Match, Query
 from smartsanctions.store.queries import current_records, data_version
+from smartsanctions.store.schema import canonical_entity, canonical_relation
 
 NAME_PROPS = ("name", "alias", "previousName")
 ID_PROPS = ("passportNumber", "idNumber", "registrationNumber", "imoNumber", "taxNumber", "innCode", "swiftBic")
@@ -94,10 +98,55 @@ def entries_for_record(record_id: str, list_id: str, caption: str, entities: lis
 
 
 def entries_from_store(conn: Connection) -> list[IndexEntry]:
-    """Every current source record plus the unlisted relatives its listing names."""
+    """The screenable parties: canonical entities once a consolidation has run (one entry per
+    real person or organisation, every list it is on), else the current source records."""
+    if has_consolidation(conn):
+        return entries_from_canonical(conn)
     entries: list[IndexEntry] = []
     for record in current_records(conn):
         entries.extend(entries_for_record(record.record_id, record.list_id, record.caption, record.entities))
+    return entries
+
+
+def _relation_text(kind: str, relationship: str, other_caption: str, other_id: str, party_is_object: bool) -> str:
+    if kind == "family":
+        if party_is_object:
+            return f"{relationship} of {other_caption} ({other_id})"
+        return f"relative of {other_caption} ({other_id}), who is their {relationship}"
+    return f"{relationship or kind} {other_caption} ({other_id})" if party_is_object else f"{kind} of {other_caption} ({other_id})"
+
+
+def entries_from_canonical(conn: Connection) -> list[IndexEntry]:
+    """Listed canonical entities still on some list, and the unlisted relatives and associates
+    of listed ones (each carrying how it is related, for family-aware travel-ban hits)."""
+    rows = {
+        row.id: row
+        for row in conn.execute(
+            select(canonical_entity.c.id, canonical_entity.c.caption, canonical_entity.c.schema,
+                   canonical_entity.c.listed, canonical_entity.c.current, canonical_entity.c.data)
+        )
+    }
+    relations: dict[str, list[str]] = {}
+    for rel in conn.execute(select(canonical_relation)):
+        for party, other, party_is_object in ((rel.object_id, rel.subject_id, True), (rel.subject_id, rel.object_id, False)):
+            party_row, other_row = rows.get(party), rows.get(other)
+            if party_row is None or other_row is None or party_row.listed or not (other_row.listed and other_row.current):
+                continue
+            relations.setdefault(party, []).append(
+                _relation_text(rel.kind, rel.relationship, other_row.caption, other, party_is_object)
+            )
+    entries = []
+    for cid, row in rows.items():
+        if row.listed and not row.current:
+            continue  # delisted everywhere: history, not a hit
+        if not row.listed and cid not in relations:
+            continue
+        data = json.loads(row.data)
+        entity = {"id": cid, "schema": row.schema, "properties": data["properties"]}
+        idents = tuple(n for ident in data.get("identifications", []) for n in ident.get("number", []))
+        relation = "; ".join(sorted(set(relations[cid]))) if not row.listed else None
+        entry = entry_for_entity(entity, tuple(data.get("datasets", [])), extra_ids=idents, relation=relation)
+        entries.append(entry)
     return entries
 
 
@@ -118,7 +167,7 @@ def load_index(engine: Engine, use_cache: bool = True) -> LoadedIndex:
     with engine.connect() as conn:
         version = data_version(conn)
         url_key = hashlib.sha256(str(engine.url).encode()).hexdigest()[:10]
-        cached = _cache_dir() / f"index-{url_key}-{version}-f{INDEX_FORMAT}.bin"
+        cached = _cache_dir() / f"index-{url_key}-{version}-f{INDEX_FORMAT}-v{__version__}.bin"
         if use_cache and cached.is_file():
             try:
                 return LoadedIndex(ScreeningIndex.from_bytes(cached.read_bytes()), version)

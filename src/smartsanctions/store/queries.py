@@ -12,7 +12,14 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from smartsanctions.sources.registry import authority_name
-from smartsanctions.store.schema import legal_event, record_version, snapshot, snapshot_record, source_list
+from smartsanctions.store.schema import (
+    consolidation_run,
+    legal_event,
+    record_version,
+    snapshot,
+    snapshot_record,
+    source_list,
+)
 
 
 def lists_summary(conn: Connection) -> dict[str, Any]:
@@ -63,11 +70,13 @@ def latest_snapshots(conn: Connection, as_of: date | None = None) -> dict[str, i
 
 
 def data_version(conn: Connection) -> str:
-    """A short identifier of the data the store holds now (changes with every import)."""
+    """A short identifier of the data the store holds now: changes with every import and
+    every consolidation (screening results are pinned to it)."""
     rows = conn.execute(select(snapshot.c.sha256).order_by(snapshot.c.id)).scalars().all()
     count = len(rows)
     digest = hashlib.sha256("\n".join(rows).encode()).hexdigest()[:12]
-    return f"s{count}-{digest}"
+    run = conn.execute(select(func.max(consolidation_run.c.id)).where(consolidation_run.c.finished_at.is_not(None))).scalar()
+    return f"s{count}-{digest}" + (f"-c{run}" if run else "")
 
 
 @dataclass(frozen=True)

@@ -384,6 +384,72 @@ def compare(
     err.print(f"{count} pairs scored")
 
 
+ProgramOption = Annotated[str | None, typer.Option("--program", help="Programme or regime, e.g. syria")]
+AuthoritiesOption = Annotated[str | None, typer.Option("--authorities", help="Authority codes, e.g. us,eu,gb,ca,au")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="Answer as of this date (YYYY-MM-DD)")]
+
+
+def _codes(text: str | None) -> list[str] | None:
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
+
+
+@app.command()
+@handles_errors
+def coverage(
+    program: ProgramOption = None,
+    authorities: AuthoritiesOption = None,
+    as_of: AsOfOption = None,
+    pillar: Annotated[str | None, typer.Option("--pillar", help="government | military | security | economic | family")] = None,
+    schema: Annotated[str | None, typer.Option("--schema")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report with charts")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write the matrix as CSV")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows in the terminal table")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Authority-by-target matrix: measures in force and designation dates, at any date."""
+    from smartsanctions.analysis import coverage_matrix, write_coverage_csv, write_html
+    from smartsanctions.analysis.export import coverage_table
+
+    filters: dict[str, Any] = {"program": program, "authorities": _codes(authorities), "as_of": as_of, "pillar": pillar, "schema": schema}
+    with open_engine(db).connect() as conn:
+        result = coverage_matrix(conn, **filters)
+        if html is not None:
+            write_html(conn, html, **filters)
+            err.print(f"report written to {html}")
+    if csv_file is not None:
+        write_coverage_csv(result, csv_file)
+    if as_json:
+        print_json(result)
+    else:
+        sys.stdout.write(coverage_table(result, limit) + "\n")
+
+
+@app.command()
+@handles_errors
+def gaps(
+    program: ProgramOption = None,
+    authorities: AuthoritiesOption = None,
+    as_of: AsOfOption = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Write the gap list as CSV")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows in the terminal table")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Targets listed by some of the authorities and not others; unlisted relatives and associates."""
+    from smartsanctions.analysis import find_gaps, write_gaps_csv
+    from smartsanctions.analysis.export import gaps_table
+
+    with open_engine(db).connect() as conn:
+        result = find_gaps(conn, program=program, authorities=_codes(authorities), as_of=as_of)
+    if csv_file is not None:
+        write_gaps_csv(result, csv_file)
+    if as_json:
+        print_json(result)
+    else:
+        sys.stdout.write(gaps_table(result, limit) + "\n")
+
+
 @app.command("consolidate")
 @handles_errors
 def consolidate_command(

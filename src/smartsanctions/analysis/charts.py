@@ -146,7 +146,7 @@ def pillar_bars(pillars: Mapping[str, Mapping[str, Any]], authorities: Sequence[
     names = [p for p, v in pillars.items() if v.get("known")]
     if not names or not authorities:
         return _empty("chart-pillars", title, "No pillar placements for these targets.")
-    left, top, bar_h, plot_w = 110, 20, 12, 360
+    left, top, bar_h, plot_w = 160, 20, 12, 360
     group_h = bar_h * len(authorities) + 14
     body = []
     for g, pillar in enumerate(names):

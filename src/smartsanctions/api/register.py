@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
 from sqlalchemy import Connection
 
+from smartsanctions.analysis import coverage_matrix, find_gaps
 from smartsanctions.api import deps
 from smartsanctions.api.auditlog import read_audit
 from smartsanctions.api.yente import EntityId, _bundle_or_404
@@ -26,16 +25,6 @@ def lists(eng: deps.EngineDep, _key: deps.Reader) -> dict[str, Any]:
         return lists_summary(conn)
 
 
-def analysis_function(name: str) -> Callable[..., Any] | None:
-    """``smartsanctions.analysis.<name>`` when the analysis package provides it."""
-    try:
-        module = importlib.import_module("smartsanctions.analysis")
-    except ImportError:
-        return None
-    func = getattr(module, name, None)
-    return func if callable(func) else None
-
-
 def _authorities(text: str | None) -> list[str] | None:
     if not text:
         return None
@@ -43,17 +32,7 @@ def _authorities(text: str | None) -> list[str] | None:
     return codes or None
 
 
-def _not_available(what: str) -> JSONResponse:
-    return JSONResponse(
-        status_code=501,
-        content={"detail": f"{what} is not available: smartsanctions.analysis does not provide it in this build"},
-    )
-
-
-def _call_analysis(name: str, conn: Connection, **kwargs: Any) -> Any:
-    func = analysis_function(name)
-    if func is None:
-        return None
+def _call_analysis(func: Callable[..., Any], conn: Connection, **kwargs: Any) -> Any:
     try:
         return func(conn, **{k: v for k, v in kwargs.items() if v is not None})
     except (ValueError, LookupError) as exc:
@@ -69,11 +48,9 @@ def coverage(
     eng: deps.EngineDep,
     _key: deps.Reader,
 ) -> Any:
-    if analysis_function("coverage_matrix") is None:
-        return _not_available("coverage")
     with eng.connect() as conn:
         return _call_analysis(
-            "coverage_matrix", conn, program=program, authorities=_authorities(authorities), as_of=as_of
+            coverage_matrix, conn, program=program, authorities=_authorities(authorities), as_of=as_of
         )
 
 
@@ -85,10 +62,8 @@ def gaps(
     eng: deps.EngineDep,
     _key: deps.Reader,
 ) -> Any:
-    if analysis_function("gaps") is None:
-        return _not_available("gaps")
     with eng.connect() as conn:
-        return _call_analysis("gaps", conn, program=program, authorities=_authorities(authorities))
+        return _call_analysis(find_gaps, conn, program=program, authorities=_authorities(authorities))
 
 
 def history_of(conn: Connection, entity_id: str, referents: list[str]) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, select
 from smartsanctions.api import deps
 from smartsanctions.api.auditlog import audited
 from smartsanctions.api.authored import AuthoredError, AuthoredFolder, Written, entry_index, new_version
-from smartsanctions.screening.decisions import latest_decisions, party_key, record_decision
 from smartsanctions.api.entities import find_bundle
 from smartsanctions.api.models import AuthoredEntryIn, DecisionIn, JudgementIn
+from smartsanctions.screening.decisions import latest_decisions, party_key, record_decision
 from smartsanctions.store.audit import append_audit
 from smartsanctions.store.queries import data_version
 from smartsanctions.store.schema import judgement

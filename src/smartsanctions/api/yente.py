@@ -11,10 +11,10 @@ from followthemoney import model
 from sqlalchemy import Engine
 
 from smartsanctions.api import deps
-from smartsanctions.screening.decisions import latest_decisions, party_key
 from smartsanctions.api.entities import adjacency, find_bundle, yente_entity
 from smartsanctions.api.models import MatchRequest
 from smartsanctions.api.screener import Screener, UnknownDataset
+from smartsanctions.screening.decisions import latest_decisions, party_key
 from smartsanctions.screening.index import DEFAULT_THRESHOLD
 from smartsanctions.store.queries import lists_summary
 from smartsanctions.store.views import find_records

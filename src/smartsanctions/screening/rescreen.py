@@ -29,10 +29,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from smartsanctions.screening.decisions import party_key
 from smartsanctions.names.analyse import analyse, is_org_schema
 from smartsanctions.screening.batch import CHUNK_ROWS, FEATURE_LIFT, Layout, QueryFields, screen_chunk
 from smartsanctions.screening.batch_io import open_reader, open_writer
+from smartsanctions.screening.decisions import party_key
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry, Query
 from smartsanctions.screening.scoring import normalise_identifier

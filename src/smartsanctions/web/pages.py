@@ -15,11 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from smartsanctions.analysis import coverage_matrix, find_gaps
 from smartsanctions.api import deps
-from smartsanctions.screening.decisions import latest_decisions, party_key
-from smartsanctions.api.register import analysis_function, history_of
+from smartsanctions.api.register import history_of
 from smartsanctions.api.screener import UnknownDataset
 from smartsanctions.api.yente import search as api_search
+from smartsanctions.screening.decisions import latest_decisions, party_key
 from smartsanctions.store.queries import lists_summary
 from smartsanctions.web.render import coverage_tables, entity_page, gaps_tables, listed_others
 
@@ -154,14 +155,14 @@ def coverage(
     eng: deps.EngineDep,
     _key: deps.Reader,
 ) -> HTMLResponse:
-    func = analysis_function("coverage_matrix")
-    data = None
-    if func is not None:
-        codes = [c.strip() for c in authorities.split(",") if c.strip()] or None
-        kwargs: dict[str, Any] = {k: v for k, v in {"program": program or None, "authorities": codes}.items() if v}
+    codes = [c.strip() for c in authorities.split(",") if c.strip()] or None
+    kwargs: dict[str, Any] = {k: v for k, v in {"program": program or None, "authorities": codes}.items() if v}
+    try:
         with eng.connect() as conn:
-            data = func(conn, **kwargs)
-    tables = coverage_tables(data, limit) if data is not None else None
+            data = coverage_matrix(conn, **kwargs)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    tables = coverage_tables(data, limit)
     return _page(request, "coverage.html", tables=tables, program=program, authorities=authorities, active="coverage")
 
 
@@ -174,15 +175,15 @@ def gaps(
     eng: deps.EngineDep,
     _key: deps.Reader,
 ) -> HTMLResponse:
-    func = analysis_function("gaps")
-    data = None
-    if func is not None:
-        codes = [c.strip() for c in authorities.split(",") if c.strip()] or None
-        kwargs: dict[str, Any] = {k: v for k, v in {"program": program or None, "authorities": codes}.items() if v}
+    codes = [c.strip() for c in authorities.split(",") if c.strip()] or None
+    kwargs: dict[str, Any] = {k: v for k, v in {"program": program or None, "authorities": codes}.items() if v}
+    try:
         with eng.connect() as conn:
-            data = func(conn, **kwargs)
+            data = find_gaps(conn, **kwargs)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
     return _page(
-        request, "gaps.html", data=gaps_tables(data) if data is not None else None, program=program,
+        request, "gaps.html", data=gaps_tables(data), program=program,
         authorities=authorities, active="gaps",
     )
 

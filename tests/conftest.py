@@ -49,3 +49,27 @@ def full_store(tmp_path_factory: pytest.TempPathFactory) -> FullStore:
     engine = open_engine(str(path))
     report = update_from_mirror(engine, LISTS)
     return FullStore(engine, path, report)
+
+
+@dataclass
+class ConsolidatedStore:
+    engine: Any
+    path: Path
+    summary: Any  # consolidate.run.ConsolidationSummary
+
+
+@pytest.fixture(scope="session")
+def consolidated_store(full_store: FullStore, tmp_path_factory: pytest.TempPathFactory) -> ConsolidatedStore:
+    """A copy of the full store, consolidated once per session (read-only use)."""
+    import sqlite3
+    from contextlib import closing
+
+    from smartsanctions.consolidate.run import consolidate
+    from smartsanctions.store.db import open_engine
+
+    path = tmp_path_factory.mktemp("consolidated") / "consolidated.db"
+    # The store runs in WAL mode: SQLite's backup API copies what the WAL holds as well.
+    with closing(sqlite3.connect(full_store.path)) as source, closing(sqlite3.connect(path)) as target:
+        source.backup(target)
+    engine = open_engine(str(path))
+    return ConsolidatedStore(engine, path, consolidate(engine))

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine
 
-from smartsanctions.consolidate.run import consolidate
-from smartsanctions.store.db import open_engine
-from tests.conftest import FullStore
+from tests.conftest import ConsolidatedStore
 
 # The Syria case of issue 5: the US, the EU (from the 2022 multi-list CSV), the UK, Canada, Australia.
 SYRIA_AUTHORITIES = ["us", "eu", "gb", "ca", "au"]
 
 
 @pytest.fixture(scope="session")
-def consolidated(full_store: FullStore, tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """A copy of the full store, consolidated (read-only use)."""
-    path = tmp_path_factory.mktemp("analysis") / "consolidated.db"
-    # The store runs in WAL mode: SQLite's backup API copies what the WAL holds as well.
-    with closing(sqlite3.connect(full_store.path)) as source, closing(sqlite3.connect(path)) as target:
-        source.backup(target)
-    engine = open_engine(str(path))
-    consolidate(engine)
-    return engine
+def consolidated(consolidated_store: ConsolidatedStore) -> Engine:
+    """Every list version imported and consolidated (read-only use)."""
+    return consolidated_store.engine
 
 
 @pytest.fixture()

@@ -8,19 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from smartsanctions.consolidate.run import ConsolidationSummary, consolidate
+from smartsanctions.consolidate.run import ConsolidationSummary
 from smartsanctions.store.db import open_engine
 from smartsanctions.store.importer import import_files
+from tests.conftest import ConsolidatedStore
 
-# The Syria case of issue 3: the 2022 multi-list CSV (US SDN, EU, UK) plus OFAC, UK,
-# Canadian and Australian files.
-SYRIA_FOLDERS = (
-    "multi_combined/2022-05-05_fca_sanctiontoolkit",
-    "ofac_sdn/2021-07_watchman",
-    "uk_ofsi/2025-04_mmahmed107",
-    "canada_sema/2025-05_kebalkhadka",
-    "au_dfat/2024-12_stanux",
-)
 # A smaller store whose UK and Australian entries cite UN reference numbers.
 SMALL_FOLDERS = ("un/2025-12-09_pakote", "uk_ofsi/2025-04_mmahmed107", "au_dfat/2024-12_stanux")
 
@@ -51,8 +43,8 @@ def small_store(small_store_file: Path, tmp_path: Path) -> Engine:
 
 
 @pytest.fixture(scope="session")
-def syria_store(tmp_path_factory: pytest.TempPathFactory, lists_dir: Path) -> tuple[Engine, ConsolidationSummary]:
-    """The Syria-case store, consolidated once (tests must not change it)."""
-    path = tmp_path_factory.mktemp("consolidate-syria") / "store.db"
-    engine = _import(path, lists_dir, SYRIA_FOLDERS)
-    return engine, consolidate(engine)
+def syria_store(consolidated_store: ConsolidatedStore) -> tuple[Engine, ConsolidationSummary]:
+    """The Syria case: every list imported (the 2022 multi-list CSV with the US SDN, EU and UK
+    rows, the OFAC, UK, Canadian and Australian files, and the rest), consolidated once.
+    Tests must not change it."""
+    return consolidated_store.engine, consolidated_store.summary

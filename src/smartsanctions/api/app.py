@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError
 
 from smartsanctions import __version__
 from smartsanctions.api import deps, register, writes, yente
@@ -80,6 +81,13 @@ def create_app(
         from smartsanctions.web.pages import mount_ui
 
         mount_ui(app)
+
+    @app.exception_handler(DataError)
+    def _bad_data(_request: Request, exc: Exception) -> JSONResponse:
+        # The database refused a value the request carried (a NUL byte in text, a number out
+        # of range): the client's input is at fault, not the server.
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0]
+        return JSONResponse(status_code=400, content={"detail": f"invalid value in the request: {reason}"})
 
     @app.exception_handler(yente.UnknownDataset)
     def _unknown_dataset(_request: Request, exc: Exception) -> JSONResponse:

@@ -87,3 +87,37 @@ def test_export_ftm_lines_load_in_followthemoney(db: str, tmp_path: Path) -> Non
         schemata.add(proxy.schema.name)
         assert "datasets" in data and "referents" in data
     assert {"Person", "Organization", "Sanction"} <= schemata
+
+
+def test_screen_json_shape_and_cross_script_hit(db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMARTSANCTIONS_CACHE", str(tmp_path / "cache"))
+    assert run("import", str(LISTS / "un" / "2025-04_kebalkhadka"), "--db", db)[0] == 0
+    for query in ("Abu Mohammed al-Jawlani", "أبو محمد الجولاني"):
+        code, stdout, _ = run("screen", query, "--json", "--db", db, "--limit", "3")
+        assert code == 0
+        data = json.loads(stdout)
+        assert data["query"]["name"] == query and data["data_version"]
+        top = data["results"][0]
+        assert set(top) >= {"id", "caption", "schema", "score", "match", "relation", "datasets", "explanations"}
+        assert top["id"] == "un-sc:QDi.317" and top["match"] is True
+        assert top["explanations"]["name"]["score"] == top["score"]
+    code, _, stderr = run("screen", "x", "--threshold", "3", "--db", db)
+    assert code == 1 and "threshold" in stderr
+
+
+def test_compare_pairs_adds_score_and_match(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("name1,name2,note\nBashar al-Assad,بشار الأسد,same\nBashar al-Assad,Maria Gonzalez,different\n", encoding="utf-8")
+    output = tmp_path / "scored.csv"
+    code, _, _ = run("compare", "--pairs", str(pairs), "--output", str(output))
+    assert code == 0
+    import csv
+
+    rows = list(csv.DictReader(output.open(encoding="utf-8")))
+    assert [r["note"] for r in rows] == ["same", "different"]
+    assert rows[0]["match"] == "true" and rows[1]["match"] == "false"
+    assert 0.0 <= float(rows[1]["score"]) < float(rows[0]["score"]) <= 1.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("first,second\na,b\n", encoding="utf-8")
+    code, _, stderr = run("compare", "--pairs", str(bad), "--output", str(tmp_path / "o.csv"))
+    assert code == 1 and "name1" in stderr and "bad.csv" in stderr

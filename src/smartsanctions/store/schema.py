@@ -94,7 +94,6 @@ statement = Table(
     Column("prop", String(64), nullable=False),
     Column("value", Text, nullable=False),
 )
-Index("ix_statement_entity", statement.c.entity_id)
 
 snapshot_record = Table(
     "snapshot_record",

@@ -191,41 +191,40 @@ _gates: weakref.WeakKeyDictionary[ScreeningIndex, dict[tuple[str, str | None, fl
 )
 
 
-def may_hit(index: ScreeningIndex, name: str, schema: str | None, threshold: float) -> bool:
-    """Whether any entry's name score is close enough to ``threshold`` for features to matter.
+def _gate(index: ScreeningIndex, queries: Sequence[Query], threshold: float) -> dict[tuple[str, str | None], bool]:
+    """For each distinct (name, schema): could any entry's name score come close enough to
+    ``threshold`` for date of birth and country to matter?
 
     Customer books repeat names (and most names hit nothing), so this name-only answer is
     cached per index; rows whose name passes the gate get the full search, so results are
-    exactly those of ``index.search``.
+    exactly those of ``index.search``. Unknown names are probed in one batch.
     """
     gate = _gates.setdefault(index, {})
-    key = (name, schema, threshold)
-    found = gate.get(key)
-    if found is None:
-        if len(gate) >= GATE_SIZE:
+    wanted = {(q.name, q.schema) for q in queries}
+    probes = {key: Query(name=key[0], schema=key[1]) for key in wanted if (key[0], key[1], threshold) not in gate}
+    if probes:
+        if len(gate) + len(probes) > GATE_SIZE:
             gate.clear()
-        probe = Query(name=name, schema=schema)
-        found = gate[key] = bool(index.search(probe, threshold=threshold, limit=1,
-                                              min_score=threshold - FEATURE_LIFT - 1e-6))
-    return found
+        answers = index.search_many(
+            list(probes.values()), threshold=threshold, limit=1, min_score=threshold - FEATURE_LIFT - 1e-6
+        )
+        for key, found in zip(probes, answers, strict=True):
+            gate[(key[0], key[1], threshold)] = bool(found)
+    return {key: gate[(key[0], key[1], threshold)] for key in wanted}
 
 
 def screen_chunk(index: ScreeningIndex, rows: Sequence[QueryFields], threshold: float) -> list[list[Hit]]:
-    """The hits of each row, best first; identical queries in a chunk are screened once."""
-    memo: dict[Query, list[Hit]] = {}
+    """The hits of each row, best first; the chunk goes through the index's batched search."""
+    queries = [query_of(fields_) for fields_ in rows]
+    named = [q for q in queries if q is not None and not q.identifiers]
+    passes = _gate(index, named, threshold)
+    todo = [q for q in queries if q is not None and (q.identifiers or passes[(q.name, q.schema)])]
+    distinct = list(dict.fromkeys(todo))
+    found = dict(zip(distinct, index.search_many(distinct, threshold=threshold, limit=MAX_HITS, min_score=threshold), strict=True))
     results: list[list[Hit]] = []
-    for fields_ in rows:
-        query = query_of(fields_)
-        if query is None or (not query.identifiers and not may_hit(index, query.name, query.schema, threshold)):
-            results.append([])
-            continue
-        hits = memo.get(query)
-        if hits is None:
-            matches = index.search(query, threshold=threshold, limit=MAX_HITS, min_score=threshold)
-            hits = memo[query] = [
-                (m.entry.id, m.entry.caption, m.score, m.match, m.entry.relation or "") for m in matches if m.match
-            ]
-        results.append(hits)
+    for query in queries:
+        matches = found.get(query, []) if query is not None else []
+        results.append([(m.entry.id, m.entry.caption, m.score, m.match, m.entry.relation or "") for m in matches if m.match])
     return results
 
 

@@ -96,10 +96,8 @@ def _event(
     stated_date: date | None,
     first: bool = False,
 ) -> dict[str, Any]:
-    if stated_date is not None:
-        when, basis = stated_date, DateBasis.STATED
-    else:
-        when, basis = bounds["not_after"], DateBasis.BOUNDED
+    when: date | None = stated_date if stated_date is not None else bounds["not_after"]
+    basis = DateBasis.STATED if stated_date is not None else DateBasis.BOUNDED
     detail = None
     if kind is EventType.DESIGNATED and first and stated_date is None:
         detail = "present in the earliest snapshot held; the list states no listing date"

@@ -214,7 +214,7 @@ def write_prepared(conn: Connection, item: PreparedList, force: bool, actor: str
         where = item.job.primary
         raise ImportRefused(f"{where}: refused: {'; '.join(violations)} (use --force to import anyway)")
 
-    snap_id = conn.execute(
+    inserted = conn.execute(
         snapshot.insert().values(
             list_id=list_id,
             sha256=item.sha256,
@@ -228,7 +228,9 @@ def write_prepared(conn: Connection, item: PreparedList, force: bool, actor: str
             forced=bool(violations),
             notes=json.dumps(item.parsed.notes),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert inserted is not None
+    snap_id = inserted[0]
     version_ids = _store_versions(conn, list_id, item.stored)
     conn.execute(
         snapshot_record.insert(),

@@ -17,6 +17,7 @@ import httpx
 from sqlalchemy import Engine
 
 from smartsanctions.sources.base import SourceError
+from smartsanctions.sources.fetch import download_list
 from smartsanctions.sources.registry import LISTS, MULTI_MIRROR_DIR
 from smartsanctions.store.importer import ImportOutcome, ImportRefused, import_files
 
@@ -56,14 +57,6 @@ def update_from_mirror(engine: Engine, mirror: Path, progress: Callable[[Path], 
     return report
 
 
-def _download(client: httpx.Client, url: str, target: Path) -> None:
-    with client.stream("GET", url) as response:
-        response.raise_for_status()
-        with target.open("wb") as handle:
-            for chunk in response.iter_bytes():
-                handle.write(chunk)
-
-
 def update_from_urls(engine: Engine, base_url: str | None = None) -> UpdateReport:
     """Fetch each list's official files (or the same file names under ``base_url``)."""
     report = UpdateReport()
@@ -74,11 +67,7 @@ def update_from_urls(engine: Engine, base_url: str | None = None) -> UpdateRepor
             folder = Path(tmp) / spec.id
             folder.mkdir()
             try:
-                for url in spec.urls:
-                    name = url.rsplit("/", 1)[-1].split("?", 1)[0] or f"{spec.id}.dat"
-                    if base_url:
-                        url = f"{base_url.rstrip('/')}/{spec.mirror_dir}/{name}"
-                    _download(client, url, folder / name)
+                download_list(client, spec, folder, base_url)
                 report.outcomes.extend(import_files(engine, [folder], actor="update"))
             except httpx.HTTPError as exc:
                 report.refused.append(f"{spec.id}: download failed: {exc}")

@@ -222,6 +222,15 @@ def add_entry(
     return _written(_run(lambda: folder.write(eng, doc, deps.actor(key), "authored_designation", detail)))
 
 
+def _next_version_at(folder: AuthoredFolder, list_id: str, entry_id: str, published: date | None) -> tuple[dict[str, Any], int]:
+    """The list's next version, and where the entry to change stands in it (404 if absent)."""
+    doc = new_version(_current(folder, list_id), published.isoformat() if published else None)
+    where = entry_index(doc, entry_id)
+    if where is None:
+        raise HTTPException(status_code=404, detail=f"no entry {entry_id!r} on {list_id}")
+    return doc, where
+
+
 @router.put("/authored/{list_id}/entries/{entry_id}", summary="Amend an entry: replace its fields (admin)")
 def amend_entry(
     *,
@@ -234,10 +243,7 @@ def amend_entry(
     config: deps.SettingsDep,
 ) -> dict[str, Any]:
     folder = _folder(config)
-    doc = new_version(_current(folder, list_id), published.isoformat() if published else None)
-    where = entry_index(doc, entry_id)
-    if where is None:
-        raise HTTPException(status_code=404, detail=f"no entry {entry_id!r} on {list_id}")
+    doc, where = _next_version_at(folder, list_id, entry_id, published)
     entry, note = _entry(body, entry_id)
     before = doc["entries"][where]
     doc["entries"][where] = entry
@@ -257,10 +263,7 @@ def delist_entry(
     config: deps.SettingsDep,
 ) -> dict[str, Any]:
     folder = _folder(config)
-    doc = new_version(_current(folder, list_id), published.isoformat() if published else None)
-    where = entry_index(doc, entry_id)
-    if where is None:
-        raise HTTPException(status_code=404, detail=f"no entry {entry_id!r} on {list_id}")
+    doc, where = _next_version_at(folder, list_id, entry_id, published)
     removed = doc["entries"].pop(where)
     detail = {"change": "delist", "entry": removed, "note": (note or "").replace("\x00", "") or None}
     return _written(_run(lambda: folder.write(eng, doc, deps.actor(key), "authored_delisting", detail)))

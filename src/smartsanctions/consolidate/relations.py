@@ -20,16 +20,8 @@ from smartsanctions.consolidate.blocking import record_keys
 from smartsanctions.consolidate.features import ANY, PERSON, RecordFeatures, extract
 from smartsanctions.consolidate.load import SourceRecord
 from smartsanctions.consolidate.namescore import best_names
+from smartsanctions.store.views import EDGE_ENDS
 
-EDGE_ENDS: dict[str, tuple[str, str, str]] = {
-    "Family": ("person", "relative", "family"),
-    "Associate": ("person", "associate", "associate"),
-    "UnknownLink": ("subject", "object", "link"),
-    "Ownership": ("owner", "asset", "ownership"),
-    "Directorship": ("director", "organization", "directorship"),
-    "Membership": ("member", "organization", "membership"),
-    "Employment": ("employee", "employer", "employment"),
-}
 PARTY_MARK = ":party-"
 # Prose that a remark's name capture may have run into ("Bashar al-Assad on strategic questions").
 _TRAILING_CLAUSE = re.compile(r"\s+(?:on|for|in|at|during|since|until|from|who|whose|regarding)\s+", re.IGNORECASE)

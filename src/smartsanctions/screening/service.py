@@ -25,6 +25,7 @@ from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry, Match, Query
 from smartsanctions.store.queries import current_records, data_version
 from smartsanctions.store.schema import canonical_entity, canonical_relation
+from smartsanctions.store.views import EDGE_ENDS
 
 NAME_PROPS = ("name", "alias", "previousName")
 ID_PROPS = ("passportNumber", "idNumber", "registrationNumber", "imoNumber", "taxNumber", "innCode", "swiftBic")
@@ -69,10 +70,10 @@ def relatives_of(
     found = []
     for edge in entities:
         schema = edge["schema"]
-        if schema not in ("Family", "Associate", "UnknownLink"):
+        ends = EDGE_ENDS.get(schema)
+        if ends is None or ends[2] not in ("family", "associate", "link"):
             continue
         props = edge["properties"]
-        ends = {"Family": ("person", "relative"), "Associate": ("person", "associate"), "UnknownLink": ("subject", "object")}[schema]
         left = (props.get(ends[0]) or [""])[0]
         right = (props.get(ends[1]) or [""])[0]
         rel = (props.get("relationship") or props.get("role") or [schema.lower()])[0]

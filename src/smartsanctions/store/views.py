@@ -27,13 +27,16 @@ FACT_PROPS = (
     "address",
     "notes",
 )
-EDGE_SCHEMATA = {
-    "Family": ("person", "relative"),
-    "Associate": ("person", "associate"),
-    "UnknownLink": ("subject", "object"),
-    "Ownership": ("owner", "asset"),
-    "Directorship": ("director", "organization"),
-    "Membership": ("member", "organization"),
+# FtM relation schemata: (the property naming one end, the property naming the other, kind).
+# The one table every stage reads edges through.
+EDGE_ENDS: dict[str, tuple[str, str, str]] = {
+    "Family": ("person", "relative", "family"),
+    "Associate": ("person", "associate", "associate"),
+    "UnknownLink": ("subject", "object", "link"),
+    "Ownership": ("owner", "asset", "ownership"),
+    "Directorship": ("director", "organization", "directorship"),
+    "Membership": ("member", "organization", "membership"),
+    "Employment": ("employee", "employer", "employment"),
 }
 
 
@@ -58,7 +61,7 @@ def relations_view(entities: list[dict[str, Any]], record_id: str) -> list[dict[
     by_id = {e["id"]: e for e in entities}
     relations = []
     for entity in entities:
-        ends = EDGE_SCHEMATA.get(entity["schema"])
+        ends = EDGE_ENDS.get(entity["schema"])
         if ends is None:
             continue
         props = entity["properties"]

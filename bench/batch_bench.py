@@ -5,7 +5,10 @@
 ``--runs`` lists worker counts (0 = single process, N = a local Dask cluster of N workers).
 Each run is a ``smartsanctions screen --input --output`` subprocess; its process tree's
 resident memory is sampled for the peak. Prints throughput, peak memory, recall of the
-planted names, and whether every run's output is byte-identical to the first.
+planted names, and whether every run's output is byte-identical to the first. With a
+single-process run, it also runs two independent single processes at once on the two halves
+of the input: what two processes can get out of this machine for this work, the ceiling
+against which the 2-worker Dask run is measured.
 """
 
 from __future__ import annotations
@@ -43,26 +46,63 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run(db: str, source: Path, output: Path, workers: int, threshold: float) -> dict[str, Any]:
-    output.unlink(missing_ok=True)
+def _command(db: str, source: Path, output: Path, workers: int, threshold: float) -> list[str]:
     cmd = [sys.executable, "-m", "smartsanctions.cli", "screen", "--input", str(source), "--output", str(output),
            "--db", db, "--columns", COLUMNS, "--threshold", str(threshold), "--json"]
-    if workers:
-        cmd += ["--workers", str(workers)]
+    return cmd + (["--workers", str(workers)] if workers else [])
+
+
+def run_together(commands: list[list[str]]) -> list[dict[str, Any]]:
+    """Run the ``screen`` commands at the same time; each one's report, plus the wall time and
+    the peak memory of all their process trees together."""
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    ps = psutil.Process(proc.pid)
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for cmd in commands]
+    tree = [psutil.Process(p.pid) for p in procs]
     peak = 0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss(ps))
+    while any(p.poll() is None for p in procs):
+        peak = max(peak, sum(tree_rss(t) for t in tree))
         time.sleep(0.5)
-    stdout = proc.stdout.read() if proc.stdout else ""
-    if proc.returncode:
-        raise SystemExit(f"run with {workers} workers failed ({proc.returncode})")
-    report = json.loads(stdout)
-    report["wall"] = round(time.monotonic() - started, 1)
-    report["peak_rss_mb"] = round(peak / 2**20)
-    return report
+    wall = round(time.monotonic() - started, 1)
+    reports = []
+    for cmd, proc in zip(commands, procs, strict=True):
+        stdout = proc.stdout.read() if proc.stdout else ""
+        if proc.returncode:
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode})")
+        reports.append({**json.loads(stdout), "wall": wall, "peak_rss_mb": round(peak / 2**20)})
+    return reports
+
+
+def run(db: str, source: Path, output: Path, workers: int, threshold: float) -> dict[str, Any]:
+    output.unlink(missing_ok=True)
+    return run_together([_command(db, source, output, workers, threshold)])[0]
+
+
+def halves(source: Path) -> list[Path]:
+    """The input cut in two files of half the rows each (written once)."""
+    paths = [source.with_name(f"{source.stem}-half{i}.csv") for i in (1, 2)]
+    if all(p.is_file() for p in paths):
+        return paths
+    with source.open(encoding="utf-8", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    mid = len(rows) // 2
+    for path, part in zip(paths, (rows[:mid], rows[mid:]), strict=True):
+        with path.open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out).writerows([header, *part])
+    return paths
+
+
+def machine_ceiling(db: str, source: Path, workdir: Path, threshold: float) -> dict[str, Any]:
+    """Two independent single-process runs at once, each on half the input: the most two
+    processes get out of this machine for this work (no Dask, nothing shared)."""
+    outputs = [workdir / f"hits-half{i}.csv" for i in (1, 2)]
+    for o in outputs:
+        o.unlink(missing_ok=True)
+    reports = run_together([_command(db, half, out, 0, threshold)
+                            for half, out in zip(halves(source), outputs, strict=True)])
+    rows = sum(r["rows"] for r in reports)
+    elapsed = max(r["elapsed"] for r in reports)
+    return {"run": "two independent processes, half the input each", "rows": rows, "elapsed": elapsed,
+            "rows_per_second": round(rows / elapsed, 1), "peak_rss_mb": reports[0]["peak_rss_mb"]}
 
 
 def recall(source: Path, output: Path) -> dict[str, Any]:
@@ -90,6 +130,8 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/smartsanctions-batch-bench"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="pinned for every run")
+    ap.add_argument("--no-ceiling", action="store_true",
+                    help="skip the two-independent-processes run (this machine's limit for two processes)")
     args = ap.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     source = args.workdir / f"customers-{args.customers}-{args.planted}-{args.seed}.csv"
@@ -107,10 +149,20 @@ def main() -> None:
         first = first or output
         results.append(report)
         print(json.dumps(report), flush=True)
+    single = next((r for r in results if r["workers"] == 0), None)
     base = next((r for r in results if r["workers"] == 1), None)
     two = next((r for r in results if r["workers"] == 2), None)
+    ratios: dict[str, float] = {}
     if base and two:
-        print(json.dumps({"speedup_2_vs_1_workers": round(base["elapsed"] / two["elapsed"], 2)}))
+        ratios["speedup_2_vs_1_workers"] = round(two["rows_per_second"] / base["rows_per_second"], 2)
+    if single and not args.no_ceiling:
+        ceiling = machine_ceiling(args.db, source, args.workdir, args.threshold)
+        print(json.dumps(ceiling), flush=True)
+        ratios["ceiling_2_processes_vs_1"] = round(ceiling["rows_per_second"] / single["rows_per_second"], 2)
+        if two:
+            ratios["dask_2_workers_vs_ceiling"] = round(two["rows_per_second"] / ceiling["rows_per_second"], 2)
+    if ratios:
+        print(json.dumps(ratios))
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartsanctions.names.analyse import analyse
-from smartsanctions.names.compare import compare_names
+from smartsanctions.names.compare import aggregate_pairs, compare_names
 from smartsanctions.names.conventions import abd_compound, skeleton
 from smartsanctions.names.normalise import clean, fold_homoglyphs
 from smartsanctions.names.translit import to_latin
@@ -114,3 +115,18 @@ def test_identical_is_one_and_only_identical(name: str) -> None:
     if analyse(name).parts:
         assert s == 1.0
         assert compare_names(name, name + "x").score < 1.0
+
+
+def test_aggregate_pairs_is_independent_of_padding() -> None:
+    """A batch pads every candidate to its widest name; the padding must not change a single bit
+    of a score, or the order of tied results would depend on the batch."""
+    rng = np.random.default_rng(7)
+    n_pairs, nq, nt, wide = 3000, 5, 5, 13
+    m = rng.random((n_pairs, nq, nt), dtype=np.float32)
+    wq = rng.random((n_pairs, nq), dtype=np.float32) + np.float32(0.1)
+    wc = rng.random((n_pairs, nt), dtype=np.float32) + np.float32(0.1)
+    padded_m = np.concatenate([m, rng.random((n_pairs, nq, wide - nt), dtype=np.float32)], axis=2)
+    padded_wc = np.concatenate([wc, np.zeros((n_pairs, wide - nt), dtype=np.float32)], axis=1)
+    narrow = aggregate_pairs(m, wq, wc)
+    assert np.array_equal(narrow, aggregate_pairs(padded_m, wq, padded_wc))
+    assert len(np.unique(narrow)) > n_pairs // 2  # real, varied scores, not all zero

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from .conventions import (
     ARTICLES,
@@ -28,6 +30,8 @@ KIND_WEIGHT = {NAME: 1.0, INITIAL: 0.35, ORG_TERM: 0.06}
 
 _SPLIT_RE = re.compile(r"[^0-9a-z]+")
 _APOSTROPHES = re.compile(r"['’‘`´ʻʼʾʿ]")
+
+T = TypeVar("T")
 
 ORG_SCHEMAS = frozenset({"Organization", "Company", "LegalEntity", "PublicBody"})
 
@@ -137,13 +141,37 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     if is_org is None:
         is_org = len(tokens) > 1 and any(t in _LEGAL_FORMS for t in tokens[1:])
     merged, dropped = _merge(tokens, is_org)
-    if len(merged) > MAX_TOKENS:
-        merged = merged[:MAX_TOKENS]
+    merged = fewest_org_terms(merged, MAX_TOKENS, lambda m: m[1] == ORG_TERM)
     from_abjad = bool(abjad) and script in ("arabic", "hebrew")
     parts = tuple(_part(tok, kind, from_abjad) for tok, kind in merged)
     # ``text`` is clean already (unless it was cut short): its key is its case fold
     key = simple_key(text) if len(text) >= MAX_NAME_CHARS else text.casefold()
     return AnalysedName(name, key, script, parts, tuple(dropped))
+
+
+def fewest_org_terms(items: Sequence[T], limit: int, is_org_term: Callable[[T], bool]) -> list[T]:
+    """At most ``limit`` items in their order, legal-form words given up first (a long company
+    name keeps its distinctive words)."""
+    if len(items) <= limit:
+        return list(items)
+    drop = len(items) - limit
+    out = []
+    for item in items:
+        if drop and is_org_term(item):
+            drop -= 1
+            continue
+        out.append(item)
+    return out[:limit]
+
+
+def scoring_parts(name: AnalysedName, limit: int) -> list[Part]:
+    """The parts an index keeps of an indexed name (at most ``limit``)."""
+    return fewest_org_terms(name.parts, limit, lambda p: p.kind == ORG_TERM)
+
+
+def joined(a: Part, b: Part) -> Part:
+    """Two adjacent name parts written as one word: 'hat kaew' -> 'hatkaew', 'agro-phen' -> 'agrophen'."""
+    return _part(a.text + b.text, NAME, a.abjad or b.abjad)
 
 
 def is_org_schema(schema: str | None) -> bool:

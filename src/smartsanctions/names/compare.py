@@ -7,8 +7,10 @@ consonant skeletons ("bashar"/"bachar"/"bshar"); the same known spelling-variant
 is then stretched so that unrelated parts (ratio under ~0.45) count as no match.
 
 A name score is the weighted share of both names' parts that found a counterpart; parts of
-the longer name left unmatched (a missing middle name) count at a discount. Identical names
-(same NFKC case-folded text) score 1.0; anything else is capped at 0.99.
+the longer name left unmatched (a missing middle name) count at a discount. Names split into
+parts differently ("HATKAEW" / "HAD KAEW", "AGROPHEN" / "AGRO-PHEN") also compare as one word
+each (legal forms left out), stretched like a part; the name score is the better of the two.
+Identical names (same NFKC case-folded text) score 1.0; anything else is capped at 0.99.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
-from .analyse import INITIAL, KIND_WEIGHT, AnalysedName, Part, analyse, is_org_schema
+from .analyse import INITIAL, KIND_WEIGHT, NAME, ORG_TERM, AnalysedName, Part, analyse, is_org_schema, joined
 from .conventions import tables
 
 SKELETON_FLOOR = 0.80  # two parts with the same skeleton and vowel shape (plus a share of the ratio)
@@ -138,6 +141,16 @@ def aggregate(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
     return aggregate_pairs(m.transpose(1, 0, 2), np.broadcast_to(wq[None, :], (n_cand, nq_parts)), wc)
 
 
+def _row_sums(x: np.ndarray) -> np.ndarray:
+    """Row sums added strictly left to right: numpy's pairwise ``sum`` groups terms by the row
+    length, so padding a row with zeros (a wider batch) would change the last bit of a score and
+    with it the order of tied results."""
+    out = np.zeros(x.shape[0], dtype=x.dtype)
+    for col in range(x.shape[1]):
+        out += x[:, col]
+    return out
+
+
 def aggregate_pairs(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
     """:func:`aggregate` for P independent name pairs: ``m`` (P, Q, T), ``wq`` (P, Q) and
     ``wc`` (P, T), weight 0 marking padding on either side (padding never pairs)."""
@@ -172,8 +185,8 @@ def aggregate_pairs(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray
     wq_eff = np.where(q_longer & (best_q < UNMATCHED_BELOW), wq * UNMATCHED_DISCOUNT, wq)
     c_longer = ((nc > nq) & several)[:, None]
     wc_eff = np.where(c_longer & (best_c < UNMATCHED_BELOW), wc * UNMATCHED_DISCOUNT, wc)
-    num = (wq_eff * best_q).sum(axis=1) + (wc_eff * best_c).sum(axis=1)
-    den = wq_eff.sum(axis=1) + wc_eff.sum(axis=1)
+    num = _row_sums(wq_eff * best_q) + _row_sums(wc_eff * best_c)
+    den = _row_sums(wq_eff) + _row_sums(wc_eff)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(den > 0, num / den, 0.0)
     return np.asarray(out, dtype=np.float32)
@@ -213,6 +226,31 @@ def explain_rows(a: AnalysedName, b: AnalysedName, rows: list[list[float]]) -> d
         "unmatched_candidate": [p.text for j, p in enumerate(b.parts) if j not in matched_b],
         "ignored": sorted(set(a.dropped) | set(b.dropped)),
     }
+
+
+JOIN_MIN_CHARS = 5  # two parts joined into a word shorter than this do not count as a compound
+
+
+def word_count(parts: Sequence[Part]) -> int:
+    """Name parts other than legal forms: two names split into words differently (a compound)
+    differ in this count, and only then are they also compared as one word each."""
+    return sum(p.kind != ORG_TERM for p in parts)
+
+
+def squashed(parts: Sequence[Part]) -> str:
+    """The name as one word, legal forms left out: 'Had Kaew Company Ltd' -> 'hadkaew'."""
+    return "".join(p.text for p in parts if p.kind != ORG_TERM)
+
+
+def joined_pairs(parts: Sequence[Part]) -> list[Part]:
+    """Every two adjacent name parts written as one word (for finding compounds)."""
+    return [joined(a, b) for a, b in pairwise(parts)
+            if a.kind == NAME and b.kind == NAME and len(a.text) + len(b.text) >= JOIN_MIN_CHARS]
+
+
+def joined_score(ratio: np.ndarray | float) -> np.ndarray:
+    """Name score of two names compared as one word each, from their Indel ratio."""
+    return np.clip((np.asarray(ratio, dtype=np.float32) - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0, 1.0).astype(np.float32)
 
 
 def finish(score: float, a: AnalysedName, b: AnalysedName) -> float:
@@ -299,7 +337,14 @@ def compare_analysed(
     la = static_weight_list(a) if wa is None else [float(x) for x in wa]
     lb = static_weight_list(b) if wb is None else [float(x) for x in wb]
     raw = aggregate_one(rows, la, lb)
-    return NameScore(finish(raw, a, b), explain_rows(a, b, rows))
+    explanation = explain_rows(a, b, rows)
+    sa, sb = squashed(a.parts), squashed(b.parts)
+    if sa and sb and word_count(a.parts) != word_count(b.parts):
+        as_one = float(joined_score(Indel.normalized_similarity(sa, sb)))
+        if as_one > raw:
+            raw = as_one
+            explanation["as_one_word"] = {"a": sa, "b": sb, "score": round(as_one, 4)}
+    return NameScore(finish(raw, a, b), explanation)
 
 
 def compare_names(a: str, b: str, schema: str | None = None) -> NameScore:

@@ -35,7 +35,8 @@ _HOMOGLYPHS = str.maketrans(
 
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SPACE_RE = re.compile(r"\s+")
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+# controls (category Cc) and lone surrogates (Cs: not text, cannot even be encoded)
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def script_of(ch: str) -> str:
@@ -59,10 +60,10 @@ def script_of(ch: str) -> str:
 
 
 def clean(text: str) -> str:
-    """NFKC, drop invisible characters, controls to spaces, one space between words."""
+    """NFKC, drop invisible characters, controls and lone surrogates to spaces, one space between words."""
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_INVISIBLE).translate(_ARABIC_DIGITS)
-    text = _CONTROL_RE.sub(" ", text)  # exactly the Unicode category Cc
+    text = _CONTROL_RE.sub(" ", text)
     return _SPACE_RE.sub(" ", text).strip()
 
 

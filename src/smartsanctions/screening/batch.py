@@ -1,11 +1,13 @@
 """Batch screening of a file of parties: streaming, resumable, pinned to one data version.
 
-The input is read in chunks; each chunk is screened (in this process, or as one Dask task)
-and its hit rows are appended to a journal beside the output (``<output>.partial.csv``)
-before a small sidecar (``<output>.progress.json``) records how many input rows are done
-and how long the journal is. A run that is interrupted and started again with the same
-input, settings and data version truncates the journal to the last recorded length and
-continues after the last completed chunk, so no row is lost or written twice. When every
+The input is cut into slices (runs of rows as CSV bytes; see ``batch_io.Slice``); each slice
+is screened (in this process, or as one Dask task per worker, each taking its share of the
+rows) and its hit rows, formatted where they were screened, are appended to a journal beside
+the output (``<output>.partial.csv``) before a small sidecar (``<output>.progress.json``)
+records how many input rows are done and how long the journal is. A run that is interrupted
+and started again with the same input, settings and data version truncates the journal to
+the last recorded length and continues after the last completed slice, so no row is lost or
+written twice. When every
 row is done the journal becomes the output (converted to XLSX/Parquet when asked).
 """
 
@@ -18,7 +20,8 @@ import json
 import os
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from smartsanctions.screening.batch_io import RowReader, file_format, open_reader, open_writer
+from smartsanctions.screening.batch_io import Slice, file_format, open_reader, open_writer, slice_rows
 from smartsanctions.screening.index import ScreeningIndex
 from smartsanctions.screening.model import Query
 from smartsanctions.screening.scoring import COUNTRY_MATCH, DOB_EXACT
@@ -35,6 +38,7 @@ from smartsanctions.sources.base import SourceError
 FIELDS = ("id", "name", "dob", "country", "schema", "identifier")
 HIT_COLUMNS = ("entity_id", "caption", "score", "match", "relation", "data_version")
 CHUNK_ROWS = 2000
+DASK_CHUNK_ROWS = 10_000  # rows per Dask slice: fewer, larger tasks keep the driver and scheduler idle
 MAX_HITS = 25  # hits kept per input row (the best ones)
 _JOURNAL_FORMAT = 1
 
@@ -174,6 +178,21 @@ class Layout:
         idents = tuple(p.strip() for p in get("identifier").replace("|", ";").split(";") if p.strip())
         return (get("name"), clean_dob(get("dob")), clean_country(country) if country else None, schema, idents)
 
+    def check_schemas(self, rows: Sequence[Sequence[str]], first_row: int, path: Path) -> None:
+        """Raise for the first row with an unknown schema (each distinct value is checked once)."""
+        at = self.positions.get("schema")
+        if at is None:
+            return
+        bad = set()
+        for value in {row[at] for row in rows}:
+            try:
+                clean_schema(value.strip())
+            except ValueError:
+                bad.add(value)
+        for i, row in enumerate(rows):
+            if row[at] in bad:
+                self.fields(row, f"row {first_row + i + 1}", path)
+
 
 def query_of(fields: QueryFields) -> Query | None:
     name, dob, country, schema, idents = fields
@@ -305,20 +324,70 @@ def _finish_output(journal: Journal, output: Path, columns: Sequence[str]) -> No
     journal.partial.unlink()
 
 
-# ------------------------------------------------------------------------- the driver
-def _chunks(reader: RowReader, layout: Layout, skip: int) -> Iterator[tuple[list[list[str]], list[QueryFields]]]:
-    done = skip
-    for chunk in reader.chunks(CHUNK_ROWS, skip=skip):
-        fields_ = [layout.fields(row, f"row {done + i + 1}", reader.path) for i, row in enumerate(chunk)]
-        done += len(chunk)
-        yield chunk, fields_
+# ---------------------------------------------------------------------- one slice of rows
+@dataclass(frozen=True)
+class SliceJob:
+    """What screening a slice needs besides the index (small: it travels with every task)."""
+
+    path: Path
+    layout: Layout
+    threshold: float
+    data_version: str
 
 
-def _local_results(
-    index: ScreeningIndex, chunks: Iterator[tuple[list[list[str]], list[QueryFields]]], threshold: float
-) -> Iterator[tuple[list[list[str]], list[list[Hit]]]]:
-    for rows, fields_ in chunks:
-        yield rows, screen_chunk(index, fields_, threshold)
+def share_of(name: str, shares: int) -> int:
+    """Which of ``shares`` workers screens a row, by a stable hash of its name: each worker
+    sees its own names, so its cache of name-only answers does not repeat another's work."""
+    return zlib.crc32(name.strip().casefold().encode("utf-8")) % shares
+
+
+# (position in the slice, hits, output CSV lines) of one input row with hits
+HitRow = tuple[int, int, str]
+
+
+def screen_slice(index: ScreeningIndex, job: SliceJob, part: Slice, share: int = 0, shares: int = 1) -> list[HitRow]:
+    """The output of the slice's rows in ``share`` that have hits."""
+    rows = slice_rows(part, len(job.layout.columns), job.path)
+    job.layout.check_schemas(rows, part.first_row, job.path)
+    mine: Sequence[int] = range(len(rows))
+    if shares > 1:
+        name_at = job.layout.positions["name"]
+        mine = [i for i, row in enumerate(rows) if share_of(row[name_at], shares) == share]
+    where = part.first_row + 1
+    fields_ = [job.layout.fields(rows[i], f"row {where + i}", job.path) for i in mine]
+    found = screen_chunk(index, fields_, job.threshold)
+    return _hit_lines(((i, rows[i], hits) for i, hits in zip(mine, found, strict=True) if hits), job.data_version)
+
+
+def _hit_lines(hit_rows: Iterable[tuple[int, list[str], list[Hit]]], version: str) -> list[HitRow]:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    out = []
+    for i, row, hits in hit_rows:
+        text.seek(0)
+        text.truncate()
+        writer.writerows([[*row, eid, caption, f"{score:.4f}", "true" if match else "false", relation, version]
+                          for eid, caption, score, match, relation in hits])
+        out.append((i, len(hits), text.getvalue()))
+    return out
+
+
+@dataclass
+class SliceOutput:
+    rows: int
+    hits: int
+    text: str
+
+
+def merge_shares(part: Slice, shares: Sequence[list[HitRow]]) -> SliceOutput:
+    """One slice's output, in input order, from the hit rows its shares found."""
+    hit_rows = sorted(hit_row for share in shares for hit_row in share)
+    return SliceOutput(part.rows, sum(n for _, n, _ in hit_rows), "".join(text for _, _, text in hit_rows))
+
+
+def _local_results(index: ScreeningIndex, job: SliceJob, slices: Iterator[Slice]) -> Iterator[SliceOutput]:
+    for part in slices:
+        yield merge_shares(part, [screen_slice(index, job, part)])
 
 
 class _Progress:
@@ -399,28 +468,23 @@ def screen_file(
         journal.record(0, 0, journal.partial.stat().st_size)
     resumed_from = rows_done
     bar = _Progress(progress, reader.count() if progress else None, rows_done)
-    chunks = _chunks(reader, layout, rows_done)
+    job = SliceJob(input_path, layout, threshold, version)
+    results: Iterator[SliceOutput]
     if workers or scheduler:
         from smartsanctions.screening.dask_runner import dask_results
 
-        results = dask_results(loaded.index, version, chunks, threshold, workers=workers, scheduler=scheduler)
+        slices = reader.slices(DASK_CHUNK_ROWS, skip=rows_done)
+        results = dask_results(loaded.index, job, slices, workers=workers, scheduler=scheduler)
     else:
-        results = _local_results(loaded.index, chunks, threshold)
+        results = _local_results(loaded.index, job, reader.slices(CHUNK_ROWS, skip=rows_done))
     try:
         with journal.partial.open("ab") as fh:
-            for rows, chunk_hits in results:
-                lines = [
-                    [*row, eid, caption, f"{score:.4f}", "true" if match else "false", relation, version]
-                    for row, row_hits in zip(rows, chunk_hits, strict=True)
-                    for eid, caption, score, match, relation in row_hits
-                ]
-                text = io.StringIO()
-                csv.writer(text).writerows(lines)
-                fh.write(text.getvalue().encode("utf-8"))
+            for out in results:
+                fh.write(out.text.encode("utf-8"))
                 fh.flush()
                 os.fsync(fh.fileno())
-                rows_done += len(rows)
-                hits += len(lines)
+                rows_done += out.rows
+                hits += out.hits
                 journal.record(rows_done, hits, fh.tell())
                 bar.advance(rows_done)
     finally:

@@ -1,15 +1,19 @@
 """Streaming readers and writers for batch screening: CSV, XLSX and Parquet.
 
 Readers yield rows in chunks of plain strings (one list per row, in header order), so memory
-stays flat however large the input is. Writers take rows of Python values and write them in
-the format the output file's extension names.
+stays flat however large the input is, or slices: runs of rows as CSV text that a worker
+parses itself (``slice_rows``) into the very rows the reader would have given. Writers take
+rows of Python values and write them in the format the output file's extension names.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Protocol
@@ -46,6 +50,16 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Slice:
+    """Consecutive input rows as UTF-8 CSV records without a header: one task's input."""
+
+    data: bytes
+    first_row: int  # rows of the input before this slice
+    rows: int
+    first_line: int = 0  # CSV lines before it (for error locations; 0 when re-encoded)
+
+
 class RowReader(Protocol):
     path: Path
     columns: list[str]
@@ -53,6 +67,8 @@ class RowReader(Protocol):
     def count(self) -> int | None: ...
 
     def chunks(self, size: int, skip: int = 0) -> Iterator[list[list[str]]]: ...
+
+    def slices(self, size: int, skip: int = 0) -> Iterator[Slice]: ...
 
 
 def _unique_header(path: Path, header: Sequence[Any], place: str) -> list[str]:
@@ -80,6 +96,59 @@ def _batched(rows: Iterator[list[str]], size: int, skip: int) -> Iterator[list[l
         yield chunk
 
 
+def parse_csv(lines: Iterable[str], width: int, path: Path, line_offset: int = 0) -> Iterator[list[str]]:
+    """The non-blank rows of CSV ``lines``; an error names the line, counted after ``line_offset``."""
+    reader = csv.reader(lines)
+    try:
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != width:
+                raise SourceError(path, f"{len(row)} fields where the header has {width}",
+                                  f"line {line_offset + reader.line_num}")
+            yield row
+    except csv.Error as exc:
+        raise SourceError(path, f"malformed CSV: {exc}", f"line {line_offset + reader.line_num}") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text: {exc.reason}", f"line {line_offset + reader.line_num + 1}") from None
+
+
+def slice_rows(part: Slice, width: int, path: Path) -> list[list[str]]:
+    """The rows of a slice, parsed as the reader that cut it parsed them."""
+    # newline="" splits lines as the reader's file did (\n, \r\n and lone \r), untranslated
+    text = io.StringIO(part.data.decode("utf-8"), newline="")
+    return list(parse_csv(text, width, path, part.first_line))
+
+
+def encode_rows(rows: Sequence[Sequence[str]]) -> bytes:
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    return text.getvalue().encode("utf-8")
+
+
+def encoded_slices(chunks: Iterator[list[list[str]]], skip: int) -> Iterator[Slice]:
+    """Slices of rows read by another reader, re-encoded as CSV (CSV round-trips any strings)."""
+    done = skip
+    for chunk in chunks:
+        yield Slice(encode_rows(chunk), done, len(chunk))
+        done += len(chunk)
+
+
+class _Tracked:
+    """A text file's lines, counting them and the bytes they came from."""
+
+    def __init__(self, fh: Any, start: int) -> None:
+        self._fh = fh
+        self.pos = start
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._fh:
+            self.pos += len(line.encode("utf-8"))
+            self.lines += 1
+            yield line
+
+
 class CsvReader:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -96,27 +165,42 @@ class CsvReader:
         return self.path.open(encoding="utf-8-sig", newline="")
 
     def _rows(self) -> Iterator[list[str]]:
-        width = len(self.columns)
         with self._open() as fh:
-            reader = csv.reader(fh)
-            try:
-                next(reader)
-                for row in reader:
-                    if not row:
-                        continue
-                    if len(row) != width:
-                        raise SourceError(self.path, f"{len(row)} fields where the header has {width}", f"line {reader.line_num}")
-                    yield row
-            except csv.Error as exc:
-                raise SourceError(self.path, f"malformed CSV: {exc}", f"line {reader.line_num}") from None
-            except UnicodeDecodeError as exc:
-                raise SourceError(self.path, f"not UTF-8 text: {exc.reason}", f"line {reader.line_num + 1}") from None
+            yield from self._parse(iter(fh))
+
+    def _parse(self, lines: Iterator[str]) -> Iterator[list[str]]:
+        """The rows after the header (which ``__init__`` checked)."""
+        head = csv.reader(lines)
+        next(head, None)
+        return parse_csv(lines, len(self.columns), self.path, line_offset=head.line_num)
 
     def count(self) -> int | None:
         return sum(1 for _ in self._rows())
 
     def chunks(self, size: int, skip: int = 0) -> Iterator[list[list[str]]]:
         return _batched(self._rows(), size, skip)
+
+    def slices(self, size: int, skip: int = 0) -> Iterator[Slice]:
+        """Runs of ``size`` rows as the file's own bytes, cut after whole records."""
+        with self.path.open("rb") as raw, self._open() as fh:
+            bom = len(codecs.BOM_UTF8) if raw.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+            lines = _Tracked(fh, bom)
+            rows = self._parse(iter(lines))
+            done, start, first_line, first_row = 0, lines.pos, lines.lines, skip
+            for _ in rows:
+                done += 1
+                if done <= skip:
+                    start, first_line = lines.pos, lines.lines
+                elif done - first_row == size:
+                    yield self._cut(raw, start, lines.pos, first_row, size, first_line)
+                    start, first_line, first_row = lines.pos, lines.lines, done
+            if done > first_row:
+                yield self._cut(raw, start, lines.pos, first_row, done - first_row, first_line)
+
+    @staticmethod
+    def _cut(raw: Any, start: int, end: int, first_row: int, rows: int, first_line: int) -> Slice:
+        raw.seek(start)
+        return Slice(raw.read(end - start), first_row, rows, first_line)
 
 
 class XlsxReader:
@@ -152,6 +236,9 @@ class XlsxReader:
     def chunks(self, size: int, skip: int = 0) -> Iterator[list[list[str]]]:
         return _batched(self._rows(), size, skip)
 
+    def slices(self, size: int, skip: int = 0) -> Iterator[Slice]:
+        return encoded_slices(self.chunks(size, skip), skip)
+
 
 class ParquetReader:
     def __init__(self, path: Path) -> None:
@@ -175,6 +262,9 @@ class ParquetReader:
 
     def chunks(self, size: int, skip: int = 0) -> Iterator[list[list[str]]]:
         return _batched(self._rows(size), size, skip)
+
+    def slices(self, size: int, skip: int = 0) -> Iterator[Slice]:
+        return encoded_slices(self.chunks(size, skip), skip)
 
 
 def open_reader(path: Path) -> RowReader:

@@ -20,28 +20,40 @@ Storage: ``to_bytes`` writes flat numpy arrays and string tables (no pickled obj
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from functools import partial
 from itertools import pairwise
 from typing import Any, overload
 
 import numpy as np
+import pandas as pd
 from rapidfuzz.distance import Indel
 from rapidfuzz.process import cpdist
 
 from smartsanctions.names.analyse import (
     INITIAL,
     KIND_WEIGHT,
+    NAME,
     ORG_TERM,
     AnalysedName,
     Part,
     analyse,
     is_org_schema,
+    scoring_parts,
 )
-from smartsanctions.names.compare import aggregate_pairs, combine, common_parts, explain_pair
+from smartsanctions.names.compare import (
+    aggregate_pairs,
+    combine,
+    common_parts,
+    explain_pair,
+    joined_pairs,
+    joined_score,
+    squashed,
+    word_count,
+)
 
 from .model import IndexEntry, Match, Query
 from .scoring import (
@@ -58,6 +70,7 @@ from .scoring import (
 DEFAULT_THRESHOLD = 0.90
 RETRIEVE = 96  # names scored exactly per query
 MAX_PARTS = 8  # name parts kept per indexed name
+COMPOUND_QUERY_CHARS = 6  # a query part this long may be two indexed parts written as one
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
 COMMON_POSTINGS = 4000  # a part in more names than this is not used to retrieve if rarer parts exist
 IDF_FLOOR = 0.35  # weight of a part found in half the indexed names, relative to a rare one
@@ -70,18 +83,17 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 2
+_FORMAT = 3
 _MAGIC = b"SSIX"
 
 
-def _stable_hash(text: str) -> int:
-    """Same value in every process (str.__hash__ is salted per process; blobs travel)."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                          "little", signed=True)
-
-
 def _hashes(texts: Iterable[str]) -> np.ndarray:
-    return np.array([_stable_hash(t) for t in texts], dtype=np.int64)
+    """64-bit hashes, the same in every process (str.__hash__ is salted per process; blobs
+    travel): pandas' vectorised SipHash with its fixed key."""
+    arr = np.fromiter(texts, dtype=object)
+    if not len(arr):
+        return np.zeros(0, dtype=np.int64)
+    return pd.util.hash_array(arr, categorize=False).view(np.int64)
 
 
 def _find(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
@@ -97,7 +109,11 @@ def _skel_key(part: Part) -> str:
 
 
 def _deletions(s: str) -> list[str]:
-    return [s[:i] + s[i + 1 :] for i in range(len(s))] if len(s) >= 4 else []
+    """The skeleton with one consonant left out (short skeletons keep their first consonant:
+    'vsk'/'vzk' meet at 'vk' without every '?sk' meeting every '?zk')."""
+    if len(s) >= 4:
+        return [s[:i] + s[i + 1 :] for i in range(len(s))]
+    return [s[0] + s[2], s[:2]] if len(s) == 3 else []
 
 
 def _keys(part: Part, query: bool) -> list[str]:
@@ -110,6 +126,8 @@ def _keys(part: Part, query: bool) -> list[str]:
     if len(part.text) >= 5:
         keys.append("p" + part.text[:4])
     dels = _deletions(sk)
+    if query and part.kind == NAME and len(part.text) >= COMPOUND_QUERY_CHARS:
+        keys.extend(_compound_keys(part, query=True))
     if query:
         if len(sk) >= 3:
             keys.append("d" + sk)
@@ -118,6 +136,19 @@ def _keys(part: Part, query: bool) -> list[str]:
     else:
         keys.extend("d" + d for d in dels)
     return keys
+
+
+def _compound_keys(part: Part, query: bool) -> list[str]:
+    """Keys between a joined pair of indexed parts and a long query part ('J' skeleton, 'K' one
+    consonant deleted), apart from the ordinary keys: an ordinary query part does not reach
+    the joined pairs, so they add no noise to ordinary retrieval."""
+    sk = part.skeleton
+    if len(sk) < 3:
+        return []
+    dels = _deletions(sk)
+    if query:
+        return ["J" + sk, "K" + sk, *("K" + d for d in dels), *("J" + d for d in dels)]
+    return ["J" + sk, *("K" + d for d in dels)]
 
 
 def _csr(groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -244,10 +275,10 @@ class _QFeats:
         self.weight = np.array([p.weight for p in parts], dtype=np.float32)
 
 
-_ARRAYS = ("name_entry", "form_hash", "form_tok", "form_ptr", "form_names", "vocab_skel", "vocab_var", "vocab_init", "vocab_first",
+_ARRAYS = ("name_entry", "form_hash", "form_words", "form_tok", "form_ptr", "form_names", "vocab_skel", "vocab_var", "vocab_init", "vocab_first",
            "vocab_abjad", "vocab_shape", "vocab_weight", "post_ptr", "post_ids", "key_hash", "key_ptr", "key_ids",
            "skel_hash", "skel_df", "shape_hash", "entry_schema", "ident_ptr", "ident_ids")
-_STRINGS = ("name_text", "vocab_text_list", "schema_names", "ident_keys")
+_STRINGS = ("name_text", "vocab_text_list", "form_squash_list", "schema_names", "ident_keys")
 
 
 class ScreeningIndex:
@@ -265,6 +296,8 @@ class ScreeningIndex:
         self.form_tok = np.zeros((0, MAX_PARTS), dtype=np.int32)
         self.form_ptr = np.zeros(1, dtype=np.int64)  # form -> its names (CSR)
         self.form_names = np.zeros(0, dtype=np.int32)
+        self.form_squash = np.zeros(0, dtype=object)  # the form as one word (names.compare.squashed)
+        self.form_words = np.zeros(0, dtype=np.int16)  # its parts other than legal forms
         self.vocab_text = np.zeros(0, dtype=object)
         self.vocab_skel = np.zeros(0, dtype=np.int64)  # code: position in skel_hash
         self.vocab_var = np.zeros(0, dtype=np.int32)
@@ -286,7 +319,7 @@ class ScreeningIndex:
         self.ident_ids = np.zeros(0, dtype=np.int32)
         self._identifiers: dict[str, list[int]] | None = None
         self._part_cache: dict[Part, _QPart] = {}
-        self._local = threading.local()
+        self._schema_masks: dict[str | None, np.ndarray] = {}
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -302,7 +335,19 @@ class ScreeningIndex:
         schemas: dict[str, int] = {}
         entry_schema: list[int] = []
         identifiers: dict[str, list[int]] = {}
-        for ei, entry in enumerate(entries):
+        compounds: list[tuple[int, int]] = []  # (vocabulary part, form) of joined adjacent parts
+        squash: list[str] = []
+        words: list[int] = []
+
+        def vocab_id(p: Part) -> int:
+            vid = vocab.get((p.text, p.kind, p.abjad))
+            if vid is None:
+                vid = vocab[(p.text, p.kind, p.abjad)] = len(parts)
+                parts.append(p)
+            return vid
+
+        # in id order: ranking breaks ties by entry position, so ties go to the lower id
+        for ei, entry in enumerate(sorted(entries, key=lambda e: e.id)):
             listed.append(entry)
             entry_schema.append(schemas.setdefault(entry.schema, len(schemas)))
             org = is_org_schema(entry.schema)
@@ -314,14 +359,12 @@ class ScreeningIndex:
                 seen.add(an.key)
                 fid = forms.setdefault((an.key, org), len(forms))
                 if fid == len(form_names):
-                    row = []
-                    for p in an.parts[:MAX_PARTS]:
-                        vid = vocab.get((p.text, p.kind, p.abjad))
-                        if vid is None:
-                            vid = vocab[(p.text, p.kind, p.abjad)] = len(parts)
-                            parts.append(p)
-                        row.append(vid)
-                    rows.append(row)
+                    rows.append([vocab_id(p) for p in scoring_parts(an, MAX_PARTS)])
+                    # compounds: 'hat kaew' is also found as 'hatkaew' (through its own keys)
+                    for p in joined_pairs(an.parts):
+                        compounds.append((vocab_id(p), fid))
+                    squash.append(squashed(an.parts))
+                    words.append(word_count(an.parts))
                     form_names.append([])
                 form_names[fid].append(len(name_entry))
                 name_entry.append(ei)
@@ -343,10 +386,12 @@ class ScreeningIndex:
         self.form_tok = tok
         self.form_hash = _hashes(key for key, _ in forms)
         self.form_ptr, self.form_names = _csr(form_names)
-        self._set_vocab(parts, rows)
+        self.form_squash = np.array(squash, dtype=object)
+        self.form_words = np.array(words, dtype=np.int16)
+        self._set_vocab(parts, rows, compounds)
         return self
 
-    def _set_vocab(self, parts: list[Part], rows: list[list[int]]) -> None:
+    def _set_vocab(self, parts: list[Part], rows: list[list[int]], compounds: list[tuple[int, int]]) -> None:
         nv = len(parts)
         self.vocab_text = np.array([p.text for p in parts], dtype=object)
         self.vocab_var = np.array([p.variant for p in parts], dtype=np.int32)
@@ -361,6 +406,10 @@ class ScreeningIndex:
         for fi, row in enumerate(rows):
             for v in dict.fromkeys(row):
                 postings[v].append(fi)
+        for v, fi in compounds:
+            postings[v].append(fi)
+        for v in {v for v, _ in compounds}:
+            postings[v] = sorted(set(postings[v]))
         self.post_ptr, self.post_ids = _csr(postings)
         form_size = np.diff(self.form_ptr)
         counts = np.bincount(np.repeat(np.arange(nv), np.diff(self.post_ptr)), weights=form_size[self.post_ids],
@@ -371,8 +420,13 @@ class ScreeningIndex:
         self.skel_df = np.bincount(codes, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
         self.vocab_weight = self._weights(parts, self.skel_df[self.vocab_skel])
         by_key: dict[str, list[int]] = {}
+        scored = {v for row in rows for v in row}  # joined pairs only: no ordinary keys
         for v, p in enumerate(parts):
-            for k in dict.fromkeys(_keys(p, query=False)):
+            if v in scored:
+                for k in dict.fromkeys(_keys(p, query=False)):
+                    by_key.setdefault(k, []).append(v)
+        for v in dict.fromkeys(v for v, _ in compounds):
+            for k in _compound_keys(parts[v], query=False):
                 by_key.setdefault(k, []).append(v)
         key_h = _hashes(by_key)
         order = np.argsort(key_h, kind="stable")
@@ -409,6 +463,7 @@ class ScreeningIndex:
                    else [_entry_json(e) for e in entries])
         arrays: dict[str, np.ndarray] = {k: np.ascontiguousarray(getattr(self, k)) for k in _ARRAYS}
         tables = {"name_text": self.name_text, "vocab_text_list": list(self.vocab_text),
+                  "form_squash_list": list(self.form_squash),
                   "schema_names": self.schema_names, "ident_keys": self.ident_keys, "entries": encoded}
         for k, texts in tables.items():
             arrays[k + "$data"], arrays[k + "$off"] = _pack_strings(texts)
@@ -446,6 +501,7 @@ class ScreeningIndex:
                    for k in (*_STRINGS, "entries")}
         self.name_text = strings["name_text"]
         self.vocab_text = np.array(strings["vocab_text_list"], dtype=object)
+        self.form_squash = np.array(strings["form_squash_list"], dtype=object)
         self.schema_names = strings["schema_names"]
         self.ident_keys = strings["ident_keys"]
         self.entries = _Entries(strings["entries"])
@@ -508,59 +564,65 @@ class ScreeningIndex:
             qp.lengths = self.post_ptr[qp.vids + 1] - self.post_ptr[qp.vids]
             qp.total = int(qp.lengths.sum())
 
-    def _query_parts(self, analysed: Sequence[AnalysedName]) -> list[list[_QPart]]:
+    def _query_parts(self, analysed: Sequence[AnalysedName]) -> tuple[list[list[_QPart]], list[list[_QPart]]]:
+        """Per query, its prepared parts (scored) and those plus its adjacent parts joined
+        (retrieving: 'had kaew' also looks for 'hadkaew')."""
         cache = self._part_cache
         if len(cache) > PART_CACHE:
             cache.clear()
-        new = list(dict.fromkeys(p for an in analysed for p in an.parts if p not in cache))
+        joins = [joined_pairs(an.parts) for an in analysed]
+        new = list(dict.fromkeys(p for an, js in zip(analysed, joins, strict=True) for p in (*an.parts, *js)
+                                 if p not in cache))
         if new:
             self._prepare(new)
-        return [[cache[p] for p in an.parts] for an in analysed]
+        scoring = [[cache[p] for p in an.parts] for an in analysed]
+        return scoring, [[*qps, *(cache[p] for p in js)] for qps, js in zip(scoring, joins, strict=True)]
 
-    def _retrieve(self, qps: Sequence[_QPart]) -> np.ndarray:
-        """Indices of the names most worth scoring exactly."""
+    @staticmethod
+    def _retrieving_parts(qps: Sequence[_QPart]) -> list[_QPart]:
+        """The query parts that retrieve: parts found in very many names (or legal forms) only
+        when nothing rarer does."""
         plans = [qp for qp in qps if qp.total]
         if not plans:
-            return np.zeros(0, dtype=np.int32)
-        # parts found in very many names (or legal forms) only retrieve when nothing rarer does
+            return []
         smallest = min(qp.total for qp in plans)
-        chosen = [qp for qp in plans if (qp.total <= COMMON_POSTINGS and qp.kind != ORG_TERM)
-                  or qp.total == smallest]
-        if len(chosen) == 1:
-            ids, lengths = _gather(self.post_ptr, self.post_ids, chosen[0].vids)
-            w = np.repeat(chosen[0].wsims, lengths)
-        else:
-            vids = np.concatenate([qp.vids for qp in chosen])
-            ids, lengths = _gather(self.post_ptr, self.post_ids, vids)
-            w = np.repeat(np.concatenate([qp.wsims for qp in chosen]), lengths)
-        if len(ids) <= RETRIEVE:
-            return np.unique(ids).astype(np.int32)
-        acc, first_at = self._buffers()
-        # sum per name in a zeroed per-thread buffer (then zero it again): no sort
-        np.add.at(acc, ids, w)
-        totals = acc[ids]
-        acc[ids] = 0.0
-        pos = np.arange(len(ids), dtype=np.int64)
-        first_at[ids[::-1]] = pos[::-1]
-        first = first_at[ids] == pos
-        uniq, totals = ids[first], totals[first]
-        if len(uniq) > RETRIEVE:
-            top = np.argpartition(-totals, RETRIEVE)[:RETRIEVE]
-            return np.asarray(uniq[top], dtype=np.int32)
-        return np.asarray(uniq, dtype=np.int32)
+        return [qp for qp in plans if (qp.total <= COMMON_POSTINGS and qp.kind != ORG_TERM) or qp.total == smallest]
 
-    def _buffers(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per-thread scratch arrays, one slot per indexed name (searches may run in threads)."""
-        local = self._local
-        acc = getattr(local, "acc", None)
-        if acc is None:
-            n = len(self.form_tok)
-            acc = local.acc = np.zeros(n, dtype=np.float64)
-            local.first_at = np.zeros(n, dtype=np.int64)
-        return acc, local.first_at
+    def _retrieve(self, qparts: Sequence[Sequence[_QPart]]) -> list[np.ndarray]:
+        """Per query, the forms most worth scoring exactly: the ``RETRIEVE`` best by the sum of
+        weighted part similarities, for all queries of a batch in one vectorised pass (ties go
+        to the form reached first, so a query gets the same candidates alone or in a batch)."""
+        vids: list[np.ndarray] = []
+        wsims: list[np.ndarray] = []
+        owners: list[int] = []
+        for j, qps in enumerate(qparts):
+            for qp in self._retrieving_parts(qps):
+                vids.append(qp.vids)
+                wsims.append(qp.wsims)
+                owners.append(j)
+        out = [np.zeros(0, dtype=np.int32) for _ in qparts]
+        if not vids:
+            return out
+        sizes = np.array([len(v) for v in vids], dtype=np.int64)
+        ids, lengths = _gather(self.post_ptr, self.post_ids, np.concatenate(vids))
+        weights = np.repeat(np.concatenate(wsims), lengths)
+        owner = np.repeat(np.repeat(np.array(owners, dtype=np.int64), sizes), lengths)
+        n_forms = len(self.form_tok)
+        codes, uniq = pd.factorize(owner * n_forms + ids)
+        totals = np.bincount(codes, weights=weights)
+        query, form = np.divmod(uniq, n_forms)
+        order = np.lexsort((-totals, query))
+        query, form = query[order], form[order]
+        bounds = np.searchsorted(query, np.arange(len(qparts) + 1))
+        for j in range(len(qparts)):
+            a, b = int(bounds[j]), int(bounds[j + 1])
+            if a < b:
+                out[j] = form[a : min(b, a + RETRIEVE)].astype(np.int32)
+        return out
 
-    def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray], key_hash: np.ndarray,
-               keep_all: np.ndarray, floor: float) -> list[_Scored]:
+    def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray],
+               as_one: tuple[np.ndarray, np.ndarray],
+               key_hash: np.ndarray, keep_all: np.ndarray, floor: float) -> list[_Scored]:
         """Exact name scores of every query's candidate names, all queries in a few vectorised
         passes (one per part count): per query, the best-scoring name of each entry (only those
         that can still reach ``floor``, unless ``keep_all``) and the (C, Q, T) part similarities."""
@@ -590,7 +652,9 @@ class ScreeningIndex:
             valid = np.broadcast_to((tok >= 0)[:, None, :], (len(names), nq, width))
             keys.append((qid[:, :, None] * nv + tok[:, None, :])[valid])
             plans.append((js, names, counts, tok, qid, valid))
-        uniq, inv = np.unique(np.concatenate(keys), return_inverse=True)
+        # hash-based (pandas), not np.unique: these are ~1,000 pairs a query, and sorting them
+        # cost more than scoring them
+        inv, uniq = pd.factorize(np.concatenate(keys))
         pq, pv = np.divmod(uniq, nv)
         sims = self._pair_sims(feats, pq, pv)[inv]
         pos = 0
@@ -600,8 +664,23 @@ class ScreeningIndex:
             pos += len(k)
             wq = feats.weight[qid]
             wc = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], np.float32(0.0))
-            raw = aggregate_pairs(m, wq, wc)
+            at = np.asarray(js)
+            raw = np.maximum(aggregate_pairs(m, wq, wc), self._as_one_word(as_one[0][at], as_one[1][at], names, counts))
             self._best_per_entry(js, names, counts, raw, m, (key_hash, keep_all, floor), out)
+        return out
+
+    def _as_one_word(self, as_one: np.ndarray, words: np.ndarray, names: np.ndarray,
+                     counts: np.ndarray) -> np.ndarray:
+        """Name scores of queries ``as_one`` (squashed; ``words`` parts) against forms ``names``
+        (``counts`` per query) compared as one word each, where the two split differently."""
+        out = np.zeros(len(names), dtype=np.float32)
+        q_words = np.repeat(words, counts)
+        todo = np.flatnonzero((q_words != self.form_words[names]) & (q_words > 0) & (self.form_words[names] > 0))
+        if len(todo):
+            q = np.repeat(as_one, counts)[todo]
+            ratio = cpdist(q, self.form_squash[names[todo]], scorer=Indel.normalized_similarity, dtype=np.float32,
+                           workers=1)
+            out[todo] = joined_score(ratio)
         return out
 
     def _best_per_entry(self, js: list[int], names: np.ndarray, counts: np.ndarray, raw: np.ndarray, m: np.ndarray,
@@ -652,60 +731,90 @@ class ScreeningIndex:
     def _screen(self, queries: Sequence[Query], threshold: float, limit: int,
                 min_score: float | None) -> list[list[Match]]:
         analysed = [analyse(q.name or "", _org_flag(q.schema)) for q in queries]
-        qparts = self._query_parts(analysed) if len(self.name_text) else [[] for _ in queries]
-        cands = [self._retrieve(qps) if qps else np.zeros(0, dtype=np.int32) for qps in qparts]
+        if len(self.name_text):
+            qparts, retrieving = self._query_parts(analysed)
+        else:
+            qparts = retrieving = [[] for _ in queries]
+        cands = self._retrieve(retrieving)
         floor = min(threshold, 0.5) if min_score is None else min_score
         key_hash = _hashes(an.key for an in analysed)
         keep_all = np.array([bool(q.identifiers) for q in queries], dtype=bool)
-        scored = self._score(qparts, cands, key_hash, keep_all, floor)
+        as_one = (np.array([squashed(an.parts) for an in analysed], dtype=object),
+                  np.array([word_count(an.parts) for an in analysed], dtype=np.int16))
+        scored = self._score(qparts, cands, as_one, key_hash, keep_all, floor)
         return [self._results(q, an, sc, threshold, limit, floor)
                 for q, an, sc in zip(queries, analysed, scored, strict=True)]
 
     def _results(self, query: Query, an: AnalysedName, scored_names: _Scored, threshold: float, limit: int,
                  floor: float) -> list[Match]:
+        rows, scores, names, m = scored_names
+        ents = self.name_entry[names]
+        ok = self._schema_ok(query.schema)[self.entry_schema[ents]]
+        rows, scores, names, ents = rows[ok], scores[ok], names[ok], ents[ok]
+        ranked: list[tuple[float, int, int, int, float, dict[str, Any]]]  # score, entry, name, row, name score, feats
+        if query.birth_date or query.country or query.gender or query.identifiers:
+            ranked = self._rank_with_features(query, rows, scores, names, ents, floor)
+        else:
+            keep = np.flatnonzero(scores >= floor)
+            # entries are in id order, so ties go to the lower id
+            top = keep[np.lexsort((ents[keep], -scores[keep]))[:limit]]
+            ranked = [(s, ei, ni, row, s, {}) for s, ei, ni, row in zip(
+                scores[top].tolist(), ents[top].tolist(), names[top].tolist(), rows[top].tolist(), strict=True)]
+        results = []
+        for score, ei, ni, row, name_score, feats in ranked[:limit]:
+            entry = self.entries[ei]
+            sims = m[row].copy() if row >= 0 else None
+            results.append(Match(entry=entry, score=round(score, 4), match=score >= threshold,
+                                 matched_name=self.name_text[ni] if ni >= 0 else "",
+                                 explain=partial(self._explain, an, entry, name_score, ni, sims, feats)))
+        return results
+
+    def _rank_with_features(self, query: Query, rows: np.ndarray, scores: np.ndarray, names: np.ndarray,
+                            ents: np.ndarray, floor: float) -> list[tuple[float, int, int, int, float, dict[str, Any]]]:
+        best = {ei: (score, ni, row) for score, ei, ni, row in zip(
+            scores.tolist(), ents.tolist(), names.tolist(), rows.tolist(), strict=True)}
         by_ident: set[int] = set()
         for ident in query.identifiers:
             by_ident.update(self.identifiers.get(normalise_identifier(ident), []))
-        best: dict[int, tuple[float, int, int]] = {}  # entry -> (name score, name index, row)
-        rows, scores, names, m = scored_names
-        name_entry = self.name_entry
-        for row, score, ni in zip(rows.tolist(), scores.tolist(), names.tolist(), strict=True):
-            best[int(name_entry[ni])] = (score, ni, row)
+        schema_ok = self._schema_ok(query.schema)
         for ei in by_ident:
-            best.setdefault(ei, (0.0, -1, -1))
-        has_features = bool(query.birth_date or query.country or query.gender or query.identifiers)
-        scored: list[tuple[float, str, int, dict[str, Any]]] = []
-        for ei, (name_score, _, _) in best.items():
-            if not schema_compatible(query.schema, self.schema_names[self.entry_schema[ei]]):
-                continue
-            entry = self.entries[ei]
-            if has_features:
-                score, feats = self._features(query, entry, name_score)
-            else:
-                score, feats = name_score, {}
+            if schema_ok[self.entry_schema[ei]]:
+                best.setdefault(ei, (0.0, -1, -1))
+        ranked = []
+        for ei, (name_score, ni, row) in best.items():
+            score, feats = self._features(query, self.entries[ei], name_score)
             if score >= floor or ei in by_ident:
-                scored.append((score, entry.id, ei, feats))
-        scored.sort(key=lambda r: (-r[0], r[1]))
-        results = []
-        for score, _, ei, feats in scored[:limit]:
-            name_score, ni, row = best[ei]
-            entry = self.entries[ei]
-            expl = self._explain_name(an, entry, name_score, ni, m[row] if row >= 0 else None)
-            expl.update(feats)
-            if entry.relation:
-                expl["relation"] = {"detail": entry.relation, "listed": entry.listed}
-            results.append(Match(entry=entry, score=round(score, 4), match=score >= threshold,
-                                 explanations=expl, matched_name=self.name_text[ni] if ni >= 0 else ""))
-        return results
+                ranked.append((score, ei, ni, row, name_score, feats))
+        ranked.sort(key=lambda r: (-r[0], r[1]))
+        return ranked
 
-    def _explain_name(self, an: AnalysedName, entry: IndexEntry, name_score: float, ni: int,
-                      m: np.ndarray | None) -> dict[str, Any]:
+    def _schema_ok(self, schema: str | None) -> np.ndarray:
+        """Per indexed schema: may a query of ``schema`` match it."""
+        mask = self._schema_masks.get(schema)
+        if mask is None:
+            mask = self._schema_masks[schema] = np.array(
+                [schema_compatible(schema, s) for s in self.schema_names] or [True], dtype=bool)
+        return mask
+
+    def _explain(self, an: AnalysedName, entry: IndexEntry, name_score: float, ni: int, m: np.ndarray | None,
+                 feats: dict[str, Any]) -> dict[str, Any]:
         if m is None or ni < 0:
-            return {"name": {"score": 0.0, "detail": "no similar name"}}
-        matched = self.name_text[ni]
-        cand = analyse(matched, is_org_schema(entry.schema))
-        detail = explain_pair(an, cand, m[:, : len(cand.parts)]) if cand.parts else {}
-        return {"name": {"score": round(name_score, 4), "matched_name": matched, **detail}}
+            expl: dict[str, Any] = {"name": {"score": 0.0, "detail": "no similar name"}}
+        else:
+            matched = self.name_text[ni]
+            cand = analyse(matched, is_org_schema(entry.schema))
+            kept = scoring_parts(cand, MAX_PARTS)
+            detail = explain_pair(an, replace(cand, parts=tuple(kept)), m[:, : len(kept)]) if kept else {}
+            expl = {"name": {"score": round(name_score, 4), "matched_name": matched, **detail}}
+            sa, sb = squashed(an.parts), squashed(cand.parts)
+            split_differently = word_count(an.parts) != word_count(cand.parts)
+            as_one = float(joined_score(Indel.normalized_similarity(sa, sb))) if sa and sb and split_differently else 0.0
+            if as_one and as_one >= min(name_score, 0.99) - 1e-4:
+                expl["name"]["as_one_word"] = {"query": sa, "matched": sb, "score": round(as_one, 4)}
+        expl.update(feats)
+        if entry.relation:
+            expl["relation"] = {"detail": entry.relation, "listed": entry.listed}
+        return expl
 
     def _features(self, query: Query, entry: IndexEntry, name_score: float) -> tuple[float, dict[str, Any]]:
         explanations: dict[str, Any] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,11 +39,22 @@ class Query:
 
 @dataclass
 class Match:
+    """A screening result. Its explanations are worked out when first read: batch screening
+    reads only scores, and explaining costs about as much as scoring."""
+
     entry: IndexEntry
     score: float
     match: bool
-    explanations: dict[str, Any] = field(default_factory=dict)
     matched_name: str = ""
+    explain: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    _explanations: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def explanations(self) -> dict[str, Any]:
+        if self._explanations is None:
+            self._explanations = self.explain() if self.explain is not None else {}
+            self.explain = None
+        return self._explanations
 
     @property
     def relation(self) -> str | None:

@@ -14,6 +14,7 @@ import csv
 import random
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def vary(name: str, rng: random.Random) -> tuple[str, str]:
     return low[:i] + low[i + 1 :], "letter dropped"
 
 
-def pick_planted(entries: list[IndexEntry], count: int, rng: random.Random) -> list[Planted]:
+def pick_planted(entries: Sequence[IndexEntry], count: int, rng: random.Random) -> list[Planted]:
     listed = [e for e in entries if e.listed and e.schema in ("Person", "Organization", "Company")
               and any(_latin(n) for n in e.names)]
     chosen = rng.sample(listed, count)

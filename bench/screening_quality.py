@@ -277,11 +277,11 @@ def main() -> None:
             continue
         line = f"{st:24}"
         for a in algs:
-            r = table[a].get(st)
-            if r is None:
+            row = table[a].get(st)
+            if row is None:
                 line += " | " + " " * 24
                 continue
-            line += f" | {fmt(r['recall@1'])} {fmt(r['recall@10'])} {fmt(r['recall@thr'])} {r['fa/1000']:6.1f}"
+            line += f" | {fmt(row['recall@1'])} {fmt(row['recall@10'])} {fmt(row['recall@thr'])} {row['fa/1000']:6.1f}"
         print(line)
     print("\nspeed of the pairwise scorers on those pairs (one core):")
     for a, t in timings.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from followthemoney import model
 
+from smartsanctions.names.compare import compare_names
 from smartsanctions.screening.entries import entries_from_records
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry, Query
@@ -211,3 +212,19 @@ def test_threads_share_an_index(index: ScreeningIndex) -> None:
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(lambda q: _flat(fresh.search(q)), BATCH * 5))
     assert got == expected * 5
+
+
+def test_names_split_differently_compare_as_one_word() -> None:
+    """'HATKAEW' / 'HAD KAEW': part by part they barely match; as one word each they do, and
+    both the pairwise score and a search say so in their explanations."""
+    pair = compare_names("HATKAEW COMPANY LTD.", "HAD KAEW COMPANY LTD.", "Company")
+    assert pair.explanation["as_one_word"]["a"] == "hatkaew"
+    assert pair.explanation["as_one_word"]["b"] == "hadkaew"
+    assert pair.score == pytest.approx(pair.explanation["as_one_word"]["score"], abs=1e-4)
+    idx = ScreeningIndex.build([IndexEntry("a", "x", "Company", ("HAD KAEW COMPANY LTD.",)),
+                                IndexEntry("b", "y", "Company", ("OTHER TRADING LTD",))])
+    top = idx.search(Query("HATKAEW COMPANY LTD.", schema="Company"), min_score=0.0)[0]
+    assert top.entry.id == "a"
+    assert top.explanations["name"]["as_one_word"] == {"query": "hatkaew", "matched": "hadkaew",
+                                                        "score": round(pair.score, 4)}
+    assert top.score == round(pair.score, 4)

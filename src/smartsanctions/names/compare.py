@@ -253,6 +253,15 @@ def joined_score(ratio: np.ndarray | float) -> np.ndarray:
     return np.clip((np.asarray(ratio, dtype=np.float32) - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0, 1.0).astype(np.float32)
 
 
+def as_one_word(a: AnalysedName, b: AnalysedName) -> tuple[str, str, float] | None:
+    """Both names as one word each and their score, when they split into a different number
+    of words (else None)."""
+    sa, sb = squashed(a.parts), squashed(b.parts)
+    if not (sa and sb) or word_count(a.parts) == word_count(b.parts):
+        return None
+    return sa, sb, float(joined_score(Indel.normalized_similarity(sa, sb)))
+
+
 def finish(score: float, a: AnalysedName, b: AnalysedName) -> float:
     if a.key == b.key and a.parts:
         return 1.0
@@ -338,12 +347,10 @@ def compare_analysed(
     lb = static_weight_list(b) if wb is None else [float(x) for x in wb]
     raw = aggregate_one(rows, la, lb)
     explanation = explain_rows(a, b, rows)
-    sa, sb = squashed(a.parts), squashed(b.parts)
-    if sa and sb and word_count(a.parts) != word_count(b.parts):
-        as_one = float(joined_score(Indel.normalized_similarity(sa, sb)))
-        if as_one > raw:
-            raw = as_one
-            explanation["as_one_word"] = {"a": sa, "b": sb, "score": round(as_one, 4)}
+    one_word = as_one_word(a, b)
+    if one_word is not None and one_word[2] > raw:
+        sa, sb, raw = one_word
+        explanation["as_one_word"] = {"a": sa, "b": sb, "score": round(raw, 4)}
     return NameScore(finish(raw, a, b), explanation)
 
 

@@ -7,8 +7,8 @@ the output (``<output>.partial.csv``) before a small sidecar (``<output>.progres
 records how many input rows are done and how long the journal is. A run that is interrupted
 and started again with the same input, settings and data version truncates the journal to
 the last recorded length and continues after the last completed slice, so no row is lost or
-written twice. When every
-row is done the journal becomes the output (converted to XLSX/Parquet when asked).
+written twice. When every row is done the journal becomes the output (converted to
+XLSX/Parquet when asked).
 """
 
 from __future__ import annotations
@@ -348,6 +348,7 @@ HitRow = tuple[int, int, str]
 def screen_slice(index: ScreeningIndex, job: SliceJob, part: Slice, share: int = 0, shares: int = 1) -> list[HitRow]:
     """The output of the slice's rows in ``share`` that have hits."""
     rows = slice_rows(part, len(job.layout.columns), job.path)
+    # every share checks every row: the error names the slice's first bad row, as one process would
     job.layout.check_schemas(rows, part.first_row, job.path)
     mine: Sequence[int] = range(len(rows))
     if shares > 1:

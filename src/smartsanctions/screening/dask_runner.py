@@ -4,10 +4,11 @@ The index travels as one bytes blob scattered to every worker (``broadcast=True`
 worker deserialises it on its first task and keeps it in a module-level cache keyed by data
 version, so later tasks only carry their slice. A slice is a run of input rows as CSV bytes
 (for a CSV input, the file's own bytes: the driver only finds where records end), so the
-driver neither builds queries nor pickles rows, and workers need not see the input file. Every worker gets every slice and screens
-its share of the rows (by a hash of the name); it returns only its rows with hits, already
-formatted. Results are consumed in submission order with a bounded number of slices in
-flight: the output is the same, byte for byte, as a single-process run, and memory stays flat.
+driver neither builds queries nor pickles rows, and workers need not see the input file.
+Every worker gets every slice and screens its share of the rows (by a hash of the name); it
+returns only its rows with hits, already formatted. Results are consumed in submission order
+with a bounded number of slices in flight: the output is the same, byte for byte, as a
+single-process run, and memory stays flat.
 """
 
 from __future__ import annotations

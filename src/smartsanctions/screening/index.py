@@ -46,6 +46,7 @@ from smartsanctions.names.analyse import (
 )
 from smartsanctions.names.compare import (
     aggregate_pairs,
+    as_one_word,
     combine,
     common_parts,
     explain_pair,
@@ -806,10 +807,9 @@ class ScreeningIndex:
             kept = scoring_parts(cand, MAX_PARTS)
             detail = explain_pair(an, replace(cand, parts=tuple(kept)), m[:, : len(kept)]) if kept else {}
             expl = {"name": {"score": round(name_score, 4), "matched_name": matched, **detail}}
-            sa, sb = squashed(an.parts), squashed(cand.parts)
-            split_differently = word_count(an.parts) != word_count(cand.parts)
-            as_one = float(joined_score(Indel.normalized_similarity(sa, sb))) if sa and sb and split_differently else 0.0
-            if as_one and as_one >= min(name_score, 0.99) - 1e-4:
+            one_word = as_one_word(an, cand)
+            if one_word is not None and one_word[2] and one_word[2] >= min(name_score, 0.99) - 1e-4:
+                sa, sb, as_one = one_word
                 expl["name"]["as_one_word"] = {"query": sa, "matched": sb, "score": round(as_one, 4)}
         expl.update(feats)
         if entry.relation:

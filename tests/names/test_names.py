@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartsanctions.names.analyse import analyse
-from smartsanctions.names.compare import aggregate_pairs, compare_names
+from smartsanctions.names.compare import aggregate_one, aggregate_pairs, compare_names, joined_pairs
 from smartsanctions.names.conventions import abd_compound, skeleton
 from smartsanctions.names.normalise import clean, fold_homoglyphs
 from smartsanctions.names.translit import to_latin
@@ -42,6 +42,26 @@ def test_invisible_and_control_characters_removed() -> None:
 
 def test_reordering_and_comma_form() -> None:
     assert compare_names("Bashar al-Assad", "AL-ASSAD, Bashar").score == pytest.approx(0.99)
+
+
+def test_surname_written_first_runs_into_the_given_names() -> None:
+    """'ZADEH, Mohammed Khalil' is Mohammed Khalil Zadeh: for compounds his surname also joins
+    'Khalil' (Khalilzadeh), the part it follows when spoken."""
+    an = analyse("ZADEH, Mohammed Khalil")
+    assert an.texts == ("zadeh", "mohammed", "khalil") and an.surname_first == 1
+    assert [p.text for p in an.spoken_parts] == ["mohammed", "khalil", "zadeh"]
+    assert [p.text for p in joined_pairs(an)] == ["zadehmohammed", "mohammedkhalil", "khalilzadeh"]
+    assert analyse("AL-ASSAD, Bashar Hafez").surname_first == 1  # the particle is not a part
+    assert analyse("VAN DER BERG, Jan").surname_first == 1
+    assert analyse("Bashar al-Assad").surname_first == 0
+    assert analyse("SMITH,").surname_first == 0  # nothing after the comma
+    assert analyse("HAD KAEW, LTD", True).surname_first == 0  # companies: no surnames
+    assert [p.text for p in joined_pairs(analyse("Mohammed Khalil Zadeh"))] == ["mohammedkhalil", "khalilzadeh"]
+    # run together as one word each, the names compare in speaking order
+    pair = compare_names("ZADEH, Mohammed Khalil", "KHALILZADEH, Mohammad")
+    assert pair.explanation["as_one_word"] == {"a": "mohammedkhalilzadeh", "b": "mohammadkhalilzadeh",
+                                               "score": pytest.approx(pair.score, abs=1e-4)}
+    assert pair.score >= DEFAULT_THRESHOLD
 
 
 def test_missing_middle_name_and_initials() -> None:
@@ -130,3 +150,25 @@ def test_aggregate_pairs_is_independent_of_padding() -> None:
     narrow = aggregate_pairs(m, wq, wc)
     assert np.array_equal(narrow, aggregate_pairs(padded_m, wq, padded_wc))
     assert len(np.unique(narrow)) > n_pairs // 2  # real, varied scores, not all zero
+
+
+def test_aggregate_pairs_equals_the_plain_python_greedy_pairing() -> None:
+    """The vectorised greedy pairing (scores of whole batches) and the one-pair version (``compare``)
+    are two implementations of one rule: they must agree on every pair, ties and zeros included."""
+    rng = np.random.default_rng(11)
+    n_pairs, nq, nt = 2000, 4, 6
+    m = rng.random((n_pairs, nq, nt), dtype=np.float32)
+    m[m < 0.3] = 0.0  # parts with no counterpart at all
+    m[rng.random((n_pairs, nq, nt)) < 0.05] = np.float32(0.75)  # tied best pairs
+    wq = rng.random((n_pairs, nq), dtype=np.float32) + np.float32(0.1)
+    wc = rng.random((n_pairs, nt), dtype=np.float32) + np.float32(0.1)
+    # names of every length up to the padding: rows finish pairing in different rounds
+    n_q = rng.integers(1, nq + 1, n_pairs)
+    n_c = rng.integers(1, nt + 1, n_pairs)
+    wq[np.arange(nq)[None, :] >= n_q[:, None]] = 0.0
+    wc[np.arange(nt)[None, :] >= n_c[:, None]] = 0.0
+    fast = aggregate_pairs(m, wq, wc)
+    for i in range(n_pairs):
+        a, b = int(n_q[i]), int(n_c[i])
+        slow = aggregate_one(m[i, :a, :b].tolist(), wq[i, :a].tolist(), wc[i, :b].tolist())
+        assert fast[i] == pytest.approx(slow, abs=1e-5), i

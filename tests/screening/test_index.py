@@ -228,3 +228,22 @@ def test_names_split_differently_compare_as_one_word() -> None:
     assert top.explanations["name"]["as_one_word"] == {"query": "hatkaew", "matched": "hadkaew",
                                                         "score": round(pair.score, 4)}
     assert top.score == round(pair.score, 4)
+
+
+def test_a_surname_written_first_is_found_run_together_with_the_given_names() -> None:
+    """'SHAHI, Omid Abed' and 'ABEDSHAHI, Omid' share no part but the forename: among hundreds
+    of other Omids only that would retrieve the listed man, unless the surname is also tried
+    joined to the given name it follows when spoken (Abed Shahi)."""
+    letters = "bdfgklmnprstvz"
+    surnames = [f"{letters[i % 14]}a{letters[i // 14 % 14]}o{letters[i // 7 % 14]}i" for i in range(300)]
+    others = [IndexEntry(f"a{i:03d}", "", "Person", (f"{s}, Omid",)) for i, s in enumerate(surnames)]
+    index = ScreeningIndex.build([*others, IndexEntry("z999", "", "Person", ("ABEDSHAHI, Omid",))])
+    found = index.search(Query("SHAHI, Omid Abed", schema="Person"), min_score=0.0)
+    assert found[0].entry.id == "z999"
+    # scored as one word each, in speaking order: the same letters
+    assert found[0].explanations["name"]["as_one_word"] == {"query": "omidabedshahi", "matched": "omidabedshahi",
+                                                            "score": 1.0}
+    assert found[0].score == 0.99 and found[1].score < 0.5
+    # and the other way round: the compound queried, the name written apart indexed
+    index = ScreeningIndex.build([*others, IndexEntry("z999", "", "Person", ("SHAHI, Omid Abed",))])
+    assert index.search(Query("ABEDSHAHI, Omid", schema="Person"), min_score=0.0)[0].entry.id == "z999"

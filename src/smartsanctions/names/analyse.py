@@ -55,10 +55,17 @@ class AnalysedName:
     script: str  # dominant script of the original
     parts: tuple[Part, ...]
     dropped: tuple[str, ...]  # titles and particles left out of comparison
+    surname_first: int = 0  # parts written before a comma ("ZADEH, Mohammed Khalil"): the surname
 
     @property
     def texts(self) -> tuple[str, ...]:
         return tuple(p.text for p in self.parts)
+
+    @property
+    def spoken_parts(self) -> tuple[Part, ...]:
+        """The parts in speaking order ('ZADEH, Mohammed Khalil': mohammed khalil zadeh)."""
+        k = self.surname_first
+        return self.parts[k:] + self.parts[:k] if k else self.parts
 
 
 @lru_cache(maxsize=200_000)
@@ -146,7 +153,17 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     parts = tuple(_part(tok, kind, from_abjad) for tok, kind in merged)
     # ``text`` is clean already (unless it was cut short): its key is its case fold
     key = simple_key(text) if len(text) >= MAX_NAME_CHARS else text.casefold()
-    return AnalysedName(name, key, script, parts, tuple(dropped))
+    return AnalysedName(name, key, script, parts, tuple(dropped), _surname_first(text, is_org, len(parts)))
+
+
+def _surname_first(text: str, is_org: bool, n_parts: int) -> int:
+    """How many parts a person's name has before its first comma ("SURNAME, Given"), 0 if none
+    (or no given name follows)."""
+    head, comma, _ = text.partition(",")
+    if is_org or not comma:
+        return 0
+    n_head = len(_merge(_romanise(head)[0], False)[0])
+    return n_head if 0 < n_head < n_parts else 0
 
 
 def fewest_org_terms(items: Sequence[T], limit: int, is_org_term: Callable[[T], bool]) -> list[T]:

@@ -97,18 +97,20 @@ class PartArrays:
 
 
 def combine(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_skel: np.ndarray,
-            abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray) -> np.ndarray:
+            abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray | None) -> np.ndarray:
     """Stretched part similarity from the Indel ratio and the part relations (any broadcastable
-    shape). The one formula behind :func:`similarity_matrix` and :func:`pair_similarity`."""
+    shape; ``initials`` None: no initial on either side). The one formula behind
+    :func:`similarity_matrix` and :func:`part_similarity`."""
     same_skel = same_skel & ~diff_var
     # with an abjad on either side the vowels are guesses; between two Latin spellings they count
     floor = np.where(abjad, ABJAD_FLOOR + 0.1 * ratio,
                      np.where(same_shape, SKELETON_FLOOR + 0.15 * ratio, LATIN_SKELETON_FLOOR + 0.25 * ratio))
     sim = np.where(same_skel, np.maximum(ratio, floor), ratio)
     sim = np.where(same_var, np.maximum(sim, VARIANT_SIM), sim)
-    sim = np.where(initials, np.maximum(sim, INITIAL_SIM), sim)
-    out = np.clip((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0, 1.0)
-    return np.where(ratio >= 1.0, 1.0, np.minimum(out, 0.99)).astype(np.float32)
+    if initials is not None:
+        sim = np.where(initials, np.maximum(sim, INITIAL_SIM), sim)
+    out = np.minimum(np.maximum((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0), 0.99)
+    return np.where(ratio >= 1.0, 1.0, out).astype(np.float32, copy=False)
 
 
 def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
@@ -157,27 +159,28 @@ def aggregate_pairs(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray
     n_pairs, nq_parts, n_t = m.shape
     if nq_parts == 0 or n_t == 0 or n_pairs == 0:
         return np.zeros(n_pairs, dtype=np.float32)
-    valid = (wq > 0)[:, :, None] & (wc > 0)[:, None, :]
-    work = np.where(valid, m, np.float32(-1.0)).reshape(n_pairs, nq_parts * n_t)
+    q_ok, c_ok = wq > 0, wc > 0
+    work = np.where(q_ok[:, :, None] & c_ok[:, None, :], m, np.float32(-1.0)).reshape(n_pairs, nq_parts * n_t)
     best_q = np.zeros((n_pairs, nq_parts), dtype=np.float32)
     best_c = np.zeros((n_pairs, n_t), dtype=np.float32)
     pairs = np.zeros(n_pairs, dtype=np.int32)
     rows = np.arange(n_pairs)
     view = work.reshape(n_pairs, nq_parts, n_t)
+    # few numpy calls per round (single queries are dominated by call overhead, not arithmetic):
+    # a row with nothing positive left re-picks an already paired part, and max() keeps its value
     for _ in range(min(nq_parts, n_t)):
         k = work.argmax(axis=1)
         v = work[rows, k]
-        ok = v > 0
-        if not ok.any():
+        if v.max() <= 0:
             break
         qi, tj = np.divmod(k, n_t)
-        best_q[rows[ok], qi[ok]] = v[ok]
-        best_c[rows[ok], tj[ok]] = v[ok]
+        best_q[rows, qi] = np.maximum(best_q[rows, qi], v)
+        best_c[rows, tj] = np.maximum(best_c[rows, tj], v)
         pairs += v >= UNMATCHED_BELOW
         view[rows, qi, :] = -1.0
         view[rows, :, tj] = -1.0
-    nq = (wq > 0).sum(axis=1)  # (P,)
-    nc = (wc > 0).sum(axis=1)  # (P,)
+    nq = q_ok.sum(axis=1)  # (P,)
+    nc = c_ok.sum(axis=1)  # (P,)
     # the longer name's unmatched parts count less (missing middle names, extra patronymics),
     # once at least two parts agree: a one-word alias does not cover a full name
     several = pairs >= 2
@@ -187,9 +190,9 @@ def aggregate_pairs(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray
     wc_eff = np.where(c_longer & (best_c < UNMATCHED_BELOW), wc * UNMATCHED_DISCOUNT, wc)
     num = _row_sums(wq_eff * best_q) + _row_sums(wc_eff * best_c)
     den = _row_sums(wq_eff) + _row_sums(wc_eff)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(den > 0, num / den, 0.0)
-    return np.asarray(out, dtype=np.float32)
+    out = np.zeros(n_pairs, dtype=np.float32)
+    np.divide(num, den, out=out, where=den > 0)  # not np.errstate: entering it costs more than the division
+    return out
 
 
 def static_weights(name: AnalysedName) -> np.ndarray:
@@ -242,9 +245,14 @@ def squashed(parts: Sequence[Part]) -> str:
     return "".join(p.text for p in parts if p.kind != ORG_TERM)
 
 
-def joined_pairs(parts: Sequence[Part]) -> list[Part]:
-    """Every two adjacent name parts written as one word (for finding compounds)."""
-    return [joined(a, b) for a, b in pairwise(parts)
+def joined_pairs(name: AnalysedName) -> list[Part]:
+    """Every two adjacent name parts written as one word (for finding compounds), adjacent as
+    written and, for a surname written first, as spoken ('ZADEH, Mohammed Khalil': khalilzadeh)."""
+    parts = name.parts
+    pairs = list(pairwise(parts))
+    if name.surname_first:
+        pairs.append((parts[-1], parts[0]))
+    return [joined(a, b) for a, b in pairs
             if a.kind == NAME and b.kind == NAME and len(a.text) + len(b.text) >= JOIN_MIN_CHARS]
 
 
@@ -256,7 +264,7 @@ def joined_score(ratio: np.ndarray | float) -> np.ndarray:
 def as_one_word(a: AnalysedName, b: AnalysedName) -> tuple[str, str, float] | None:
     """Both names as one word each and their score, when they split into a different number
     of words (else None)."""
-    sa, sb = squashed(a.parts), squashed(b.parts)
+    sa, sb = squashed(a.spoken_parts), squashed(b.spoken_parts)
     if not (sa and sb) or word_count(a.parts) == word_count(b.parts):
         return None
     return sa, sb, float(joined_score(Indel.normalized_similarity(sa, sb)))

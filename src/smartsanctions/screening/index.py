@@ -84,7 +84,7 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 3
+_FORMAT = 4
 _MAGIC = b"SSIX"
 
 
@@ -362,9 +362,9 @@ class ScreeningIndex:
                 if fid == len(form_names):
                     rows.append([vocab_id(p) for p in scoring_parts(an, MAX_PARTS)])
                     # compounds: 'hat kaew' is also found as 'hatkaew' (through its own keys)
-                    for p in joined_pairs(an.parts):
+                    for p in joined_pairs(an):
                         compounds.append((vocab_id(p), fid))
-                    squash.append(squashed(an.parts))
+                    squash.append(squashed(an.spoken_parts))
                     words.append(word_count(an.parts))
                     form_names.append([])
                 form_names[fid].append(len(name_entry))
@@ -516,46 +516,50 @@ class ScreeningIndex:
         ratio = cpdist(q.text[qi], self.vocab_text[vi], scorer=Indel.normalized_similarity, dtype=np.float32,
                        workers=1)
         qv, vv = q.var[qi], self.vocab_var[vi]
-        qs, qh = q.skel[qi], q.shape[qi]
+        q_var = qv >= 0
+        # vocabulary codes are never negative, so equal codes mean the query part has one too
+        initials = self.vocab_init[vi] | q.initial[qi]
         return combine(
             ratio,
-            (qv == vv) & (qv >= 0),
-            (qv >= 0) & (vv >= 0) & (qv != vv),
-            (qs == self.vocab_skel[vi]) & (qs >= 0),
+            (qv == vv) & q_var,
+            q_var & (vv >= 0) & (qv != vv),
+            q.skel[qi] == self.vocab_skel[vi],
             q.abjad[qi] | self.vocab_abjad[vi],
-            (qh == self.vocab_shape[vi]) & (qh >= 0),
-            (q.initial[qi] | self.vocab_init[vi]) & (q.first[qi] == self.vocab_first[vi]),
+            q.shape[qi] == self.vocab_shape[vi],
+            initials & (q.first[qi] == self.vocab_first[vi]) if initials.any() else None,
         )
 
     def _prepare(self, parts: list[Part]) -> None:
         """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""
-        skel = _find(self.skel_hash, _hashes(_skel_key(p) for p in parts))
-        shape = _find(self.shape_hash, _hashes(p.shape for p in parts))
+        n = len(parts)
+        owner_keys = [(i, k) for i, p in enumerate(parts) for k in _keys(p, query=True)]
+        # one hashing pass for everything looked up (each call has a fixed cost)
+        hashed = _hashes([*(_skel_key(p) for p in parts), *(p.shape for p in parts), *(k for _, k in owner_keys)])
+        skel = _find(self.skel_hash, hashed[:n])
+        shape = _find(self.shape_hash, hashed[n : 2 * n])
         df = np.where(skel >= 0, self.skel_df[np.maximum(skel, 0)] if len(self.skel_df) else 1, 1)
         weights = self._weights(parts, df)
         qps = [_QPart(p, int(s), int(h), float(w))
                for p, s, h, w in zip(parts, skel.tolist(), shape.tolist(), weights.tolist(), strict=True)]
-        self._reach(parts, qps)
+        if owner_keys and len(self.key_hash):
+            owner = np.array([i for i, _ in owner_keys], dtype=np.int64)
+            self._reach(qps, owner, _find(self.key_hash, hashed[2 * n :]))
         # cached only when complete: searches in other threads may read the cache
         for p, qp in zip(parts, qps, strict=True):
             self._part_cache[p] = qp
 
-    def _reach(self, parts: list[Part], qps: list[_QPart]) -> None:
-        owner_keys = [(i, k) for i, p in enumerate(parts) for k in _keys(p, query=True)]
-        if not owner_keys or not len(self.key_hash):
-            return
-        pos = _find(self.key_hash, _hashes(k for _, k in owner_keys))
-        owner = np.array([i for i, _ in owner_keys], dtype=np.int64)
+    def _reach(self, qps: list[_QPart], owner: np.ndarray, pos: np.ndarray) -> None:
+        """The vocabulary parts similar enough to each query part, among those its keys (at
+        ``pos`` in the key table, -1 if absent; ``owner``: the part of each key) reach."""
         hit = pos >= 0
         vids, lengths = _gather(self.key_ptr, self.key_ids, pos[hit])
-        owners = np.repeat(owner[hit], lengths)
         nv = len(self.vocab_text)
-        pairs = np.unique(owners * nv + vids)
+        pairs = np.sort(pd.unique(np.repeat(owner[hit], lengths) * nv + vids))
         pq, pv = np.divmod(pairs, nv)
         sims = self._pair_sims(_QFeats(qps), pq, pv)
         keep = sims >= KEEP_PART_SIM
         pq, pv, sims = pq[keep], pv[keep], sims[keep]
-        bounds = np.searchsorted(pq, np.arange(len(parts) + 1))
+        bounds = np.searchsorted(pq, np.arange(len(qps) + 1))
         for i, qp in enumerate(qps):
             a, b = int(bounds[i]), int(bounds[i + 1])
             if a == b:
@@ -571,7 +575,7 @@ class ScreeningIndex:
         cache = self._part_cache
         if len(cache) > PART_CACHE:
             cache.clear()
-        joins = [joined_pairs(an.parts) for an in analysed]
+        joins = [joined_pairs(an) for an in analysed]
         new = list(dict.fromkeys(p for an, js in zip(analysed, joins, strict=True) for p in (*an.parts, *js)
                                  if p not in cache))
         if new:
@@ -740,7 +744,7 @@ class ScreeningIndex:
         floor = min(threshold, 0.5) if min_score is None else min_score
         key_hash = _hashes(an.key for an in analysed)
         keep_all = np.array([bool(q.identifiers) for q in queries], dtype=bool)
-        as_one = (np.array([squashed(an.parts) for an in analysed], dtype=object),
+        as_one = (np.array([squashed(an.spoken_parts) for an in analysed], dtype=object),
                   np.array([word_count(an.parts) for an in analysed], dtype=np.int16))
         scored = self._score(qparts, cands, as_one, key_hash, keep_all, floor)
         return [self._results(q, an, sc, threshold, limit, floor)

@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any, overload
 
 import numpy as np
@@ -532,17 +532,17 @@ class ScreeningIndex:
     def _prepare(self, parts: list[Part]) -> None:
         """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""
         n = len(parts)
-        owner_keys = [(i, k) for i, p in enumerate(parts) for k in _keys(p, query=True)]
+        keys = [_keys(p, query=True) for p in parts]
         # one hashing pass for everything looked up (each call has a fixed cost)
-        hashed = _hashes([*(_skel_key(p) for p in parts), *(p.shape for p in parts), *(k for _, k in owner_keys)])
+        hashed = _hashes([*(_skel_key(p) for p in parts), *(p.shape for p in parts), *chain.from_iterable(keys)])
         skel = _find(self.skel_hash, hashed[:n])
         shape = _find(self.shape_hash, hashed[n : 2 * n])
         df = np.where(skel >= 0, self.skel_df[np.maximum(skel, 0)] if len(self.skel_df) else 1, 1)
         weights = self._weights(parts, df)
         qps = [_QPart(p, int(s), int(h), float(w))
                for p, s, h, w in zip(parts, skel.tolist(), shape.tolist(), weights.tolist(), strict=True)]
-        if owner_keys and len(self.key_hash):
-            owner = np.array([i for i, _ in owner_keys], dtype=np.int64)
+        if len(hashed) > 2 * n and len(self.key_hash):
+            owner = np.repeat(np.arange(n, dtype=np.int64), [len(k) for k in keys])
             self._reach(qps, owner, _find(self.key_hash, hashed[2 * n :]))
         # cached only when complete: searches in other threads may read the cache
         for p, qp in zip(parts, qps, strict=True):

@@ -109,12 +109,16 @@ def _skel_key(part: Part) -> str:
     return part.skeleton if len(part.skeleton) >= 2 else "\x00" + part.text
 
 
-def _deletions(s: str) -> list[str]:
-    """The skeleton with one consonant left out (short skeletons keep their first consonant:
-    'vsk'/'vzk' meet at 'vk' without every '?sk' meeting every '?zk')."""
+def _deletions(s: str, tagged: bool = False) -> list[str]:
+    """The skeleton with one consonant left out. A three-consonant skeleton keeps its first
+    consonant ('vsk'/'vzk' meet at 'vk' without every '?sk' meeting every '?zk'); ``tagged``
+    says which one went, so that two deletions meet only where the same consonant was replaced
+    ('vk2'), not 'vsk' (middle out) and 'vkt' (last out)."""
     if len(s) >= 4:
         return [s[:i] + s[i + 1 :] for i in range(len(s))]
-    return [s[0] + s[2], s[:2]] if len(s) == 3 else []
+    if len(s) == 3:
+        return [s[0] + s[2] + "2", s[:2] + "3"] if tagged else [s[0] + s[2], s[:2]]
+    return []
 
 
 def _keys(part: Part, query: bool) -> list[str]:
@@ -129,13 +133,11 @@ def _keys(part: Part, query: bool) -> list[str]:
     dels = _deletions(sk)
     if query and part.kind == NAME and len(part.text) >= COMPOUND_QUERY_CHARS:
         keys.extend(_compound_keys(part, query=True))
+    keys.extend("d" + d for d in _deletions(sk, tagged=True))  # both sides: a consonant replaced
     if query:
         if len(sk) >= 3:
-            keys.append("d" + sk)
-        keys.extend("d" + d for d in dels)
-        keys.extend("s" + d for d in dels)
-    else:
-        keys.extend("d" + d for d in dels)
+            keys.append("d" + sk)  # a consonant more in the indexed part
+        keys.extend("s" + d for d in dels)  # a consonant fewer
     return keys
 
 

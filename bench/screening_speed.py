@@ -121,10 +121,14 @@ def main() -> None:
         index.search(q)
     queries = make_queries(entries, args.queries, random.Random(2))
     lat: list[float] = []
+    seen_before: list[float] = []  # queries all of whose name parts earlier queries prepared
     for q in queries:
+        prepared = index.prepared_parts
         t = time.perf_counter()
         index.search(q)
         lat.append(time.perf_counter() - t)
+        if index.prepared_parts == prepared:
+            seen_before.append(lat[-1])
     lat.sort()
     p50 = lat[len(lat) // 2] * 1000
     p99 = lat[int(len(lat) * 0.99)] * 1000
@@ -132,9 +136,17 @@ def main() -> None:
     t = time.perf_counter()
     index.search_many(batch_q)
     batch_rate = len(batch_q) / (time.perf_counter() - t)
+    t = time.perf_counter()
+    index.search_many(batch_q)
+    warm_rate = len(batch_q) / (time.perf_counter() - t)
     print(f"single query: p50 {p50:.2f} ms, p99 {p99:.2f} ms, mean {statistics.mean(lat) * 1000:.2f} ms "
           f"({len(lat)} queries)")
-    print(f"batch (search_many, fresh names): {batch_rate:.0f} names/s on one core")
+    if seen_before:
+        seen_before.sort()
+        print(f"  of which {len(seen_before)} with no name part new to the index's part cache: "
+              f"p50 {seen_before[len(seen_before) // 2] * 1000:.2f} ms (a long-running service sees more of these)")
+    print(f"batch (search_many, fresh names): {batch_rate:.0f} names/s on one core; the same names again "
+          f"(parts prepared, analyses cached): {warm_rate:.0f} names/s")
 
     goals = [("index build <= 30 s", build_s <= 30), ("index memory <= 1 GiB", _rss() <= 2**30),
              ("p50 <= 1 ms", p50 <= 1.0), ("p99 <= 10 ms", p99 <= 10.0), (">= 3,000 names/s", batch_rate >= 3000)]

@@ -452,6 +452,11 @@ class ScreeningIndex:
         return len(self.entries)
 
     @property
+    def prepared_parts(self) -> int:
+        """Distinct query name parts prepared so far (cached until ``PART_CACHE`` is reached)."""
+        return len(self._part_cache)
+
+    @property
     def identifiers(self) -> dict[str, list[int]]:
         if self._identifiers is None:
             self._identifiers = {k: self.ident_ids[self.ident_ptr[i] : self.ident_ptr[i + 1]].tolist()

@@ -131,14 +131,13 @@ def _keys(part: Part, query: bool) -> list[str]:
         keys.append(f"v{part.variant}")
     if len(part.text) >= 5:
         keys.append("p" + part.text[:4])
-    dels = _deletions(sk)
     if query and part.kind == NAME and len(part.text) >= COMPOUND_QUERY_CHARS:
         keys.extend(_compound_keys(part, query=True))
     keys.extend("d" + d for d in _deletions(sk, tagged=True))  # both sides: a consonant replaced
     if query:
         if len(sk) >= 3:
             keys.append("d" + sk)  # a consonant more in the indexed part
-        keys.extend("s" + d for d in dels)  # a consonant fewer
+        keys.extend("s" + d for d in _deletions(sk))  # a consonant fewer
     return keys
 
 

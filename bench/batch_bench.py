@@ -38,7 +38,11 @@ COLUMNS = "name=full_name,dob=birth_date,schema=type,id=customer_id"
 
 def tree_rss(proc: psutil.Process) -> int:
     total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+    try:
+        children = proc.children(recursive=True)
+    except psutil.Error:  # a child (a Dask worker) ended while being listed
+        children = []
+    for p in [proc, *children]:
         try:
             total += p.memory_info().rss
         except psutil.Error:

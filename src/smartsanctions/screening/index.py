@@ -75,7 +75,6 @@ COMPOUND_QUERY_CHARS = 6  # a query part this long may be two indexed parts writ
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
 COMMON_POSTINGS = 4000  # a part in more names than this is not used to retrieve if rarer parts exist
 IDF_FLOOR = 0.35  # weight of a part found in half the indexed names, relative to a rare one
-IDF_POWER = 2  # rarity counts squared (on eval, 2 beat 1 and 3 on recall and false alerts)
 COMMON_PART_WEIGHT = 1.0  # weight factor of a popular forename/surname (names/data/common_parts.txt)
 CHUNK = 256  # queries scored together by search_many
 PART_CACHE = 200_000  # prepared query parts kept per index
@@ -445,7 +444,7 @@ class ScreeningIndex:
         common = common_parts()
         kind_w = np.array([KIND_WEIGHT[p.kind] * (COMMON_PART_WEIGHT if p.text in common else 1.0) for p in parts],
                           dtype=np.float64)
-        return (kind_w * (IDF_FLOOR + (1.0 - IDF_FLOOR) * np.minimum(1.0, idf) ** IDF_POWER)).astype(np.float32)
+        return (kind_w * (IDF_FLOOR + (1.0 - IDF_FLOOR) * np.minimum(1.0, idf))).astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -145,7 +145,8 @@ def negatives(groups: list[Group], stats: dict[str, Stat], samples: dict[str, li
     index = ScreeningIndex.build(entries)
     by_id = {e.id: e for e in entries}
     people = [g for g in groups if g.schema == "Person" and g.source == "ofac"]
-    for g in rng.sample(people, min(2000, len(people))):
+    # every OFAC person: a sample of 2,000 moved the rate by +-4 per 1,000 between draws
+    for g in people:
         name = g.names[0][0]
         ids = _ours(index, name, None, stats["hard_negative_ofac"], schema="Person", ignore=g.id)
         samples["hard_negative_ofac"].append((name, "Person", None, [by_id[i] for i in ids if i != g.id]))

@@ -620,15 +620,20 @@ class ScreeningIndex:
         owner = np.repeat(np.repeat(np.array(owners, dtype=np.int64), sizes), lengths)
         n_forms = len(self.form_tok)
         codes, uniq = pd.factorize(owner * n_forms + ids)
-        totals = np.bincount(codes, weights=weights)
+        neg_totals = -np.bincount(codes, weights=weights)
         query, form = np.divmod(uniq, n_forms)
-        order = np.lexsort((-totals, query))
-        query, form = query[order], form[order]
+        # first appearances, so grouped by query; within a query, the best RETRIEVE by a stable
+        # sort of the few that can be among them (a full sort of every form reached cost more)
         bounds = np.searchsorted(query, np.arange(len(qparts) + 1))
         for j in range(len(qparts)):
             a, b = int(bounds[j]), int(bounds[j + 1])
-            if a < b:
-                out[j] = form[a : min(b, a + RETRIEVE)].astype(np.int32)
+            if a == b:
+                continue
+            seg = neg_totals[a:b]
+            pick = (np.flatnonzero(seg <= np.partition(seg, RETRIEVE - 1)[RETRIEVE - 1]) if b - a > RETRIEVE
+                    else np.arange(b - a))
+            best = pick[np.argsort(seg[pick], kind="stable")][:RETRIEVE]
+            out[j] = form[a + best].astype(np.int32)
         return out
 
     def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray],

@@ -109,8 +109,12 @@ def combine(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_
     sim = np.where(same_var, np.maximum(sim, VARIANT_SIM), sim)
     if initials is not None:
         sim = np.where(initials, np.maximum(sim, INITIAL_SIM), sim)
-    out = np.minimum(np.maximum((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0), 0.99)
-    return np.where(ratio >= 1.0, 1.0, out).astype(np.float32, copy=False)
+    return np.where(ratio >= 1.0, 1.0, np.minimum(_stretch(sim), 0.99)).astype(np.float32, copy=False)
+
+
+def _stretch(sim: np.ndarray) -> np.ndarray:
+    """Raw similarity rescaled so that ``STRETCH_FROM`` and below count as nothing."""
+    return np.maximum((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0)
 
 
 def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
@@ -258,7 +262,7 @@ def joined_pairs(name: AnalysedName) -> list[Part]:
 
 def joined_score(ratio: np.ndarray | float) -> np.ndarray:
     """Name score of two names compared as one word each, from their Indel ratio."""
-    return np.clip((np.asarray(ratio, dtype=np.float32) - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0, 1.0).astype(np.float32)
+    return np.minimum(_stretch(np.asarray(ratio, dtype=np.float32)), 1.0).astype(np.float32)
 
 
 def as_one_word(a: AnalysedName, b: AnalysedName) -> tuple[str, str, float] | None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numba import njit, vectorize
 from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
@@ -96,25 +97,51 @@ class PartArrays:
                           self.initial[idx], self.first[idx], self.abjad[idx], self.shapes[idx])
 
 
+@njit(cache=True)
+def stretch(sim: np.float32) -> np.float32:
+    """Raw similarity rescaled so that ``STRETCH_FROM`` and below count as nothing (float32)."""
+    return max((sim - np.float32(STRETCH_FROM)) / np.float32(1.0 - STRETCH_FROM), np.float32(0.0))
+
+
+@njit(cache=True)
+def part_sim(ratio: np.float32, same_var: bool, diff_var: bool, same_skel: bool, abjad: bool, same_shape: bool,
+             initials: bool) -> np.float32:
+    """Stretched part similarity (float32) from the Indel ratio and the part relations: the one
+    formula behind :func:`combine` and the index's compiled pair scoring."""
+    if ratio >= np.float32(1.0):
+        return np.float32(1.0)
+    sim = ratio
+    if same_skel and not diff_var:
+        # with an abjad on either side the vowels are guesses; between two Latin spellings they count
+        if abjad:
+            floor = np.float32(ABJAD_FLOOR) + np.float32(0.1) * ratio
+        elif same_shape:
+            floor = np.float32(SKELETON_FLOOR) + np.float32(0.15) * ratio
+        else:
+            floor = np.float32(LATIN_SKELETON_FLOOR) + np.float32(0.25) * ratio
+        sim = max(sim, floor)
+    if same_var:
+        sim = max(sim, np.float32(VARIANT_SIM))
+    if initials:
+        sim = max(sim, np.float32(INITIAL_SIM))
+    return min(stretch(sim), np.float32(0.99))
+
+
+@njit(cache=True)
+def _one_word_score(ratio: np.float32) -> np.float32:
+    return min(stretch(ratio), np.float32(1.0))
+
+
+# numpy-broadcasting twins of the scalar formulas above
+_combine = vectorize(["float32(float32, b1, b1, b1, b1, b1, b1)"], cache=True)(part_sim.py_func)
+_joined = vectorize(["float32(float32)"], cache=True)(_one_word_score.py_func)
+
+
 def combine(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_skel: np.ndarray,
             abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray | None) -> np.ndarray:
-    """Stretched part similarity from the Indel ratio and the part relations (any broadcastable
-    shape; ``initials`` None: no initial on either side). The one formula behind
-    :func:`similarity_matrix` and :func:`part_similarity`."""
-    same_skel = same_skel & ~diff_var
-    # with an abjad on either side the vowels are guesses; between two Latin spellings they count
-    floor = np.where(abjad, ABJAD_FLOOR + 0.1 * ratio,
-                     np.where(same_shape, SKELETON_FLOOR + 0.15 * ratio, LATIN_SKELETON_FLOOR + 0.25 * ratio))
-    sim = np.where(same_skel, np.maximum(ratio, floor), ratio)
-    sim = np.where(same_var, np.maximum(sim, VARIANT_SIM), sim)
-    if initials is not None:
-        sim = np.where(initials, np.maximum(sim, INITIAL_SIM), sim)
-    return np.where(ratio >= 1.0, 1.0, np.minimum(_stretch(sim), 0.99)).astype(np.float32, copy=False)
-
-
-def _stretch(sim: np.ndarray) -> np.ndarray:
-    """Raw similarity rescaled so that ``STRETCH_FROM`` and below count as nothing."""
-    return np.maximum((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0)
+    """:func:`part_sim` over broadcastable arrays (``initials`` None: no initial on either side)."""
+    return np.asarray(_combine(ratio.astype(np.float32, copy=False), same_var, diff_var, same_skel, abjad,
+                               same_shape, False if initials is None else initials))
 
 
 def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
@@ -147,55 +174,65 @@ def aggregate(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
     return aggregate_pairs(m.transpose(1, 0, 2), np.broadcast_to(wq[None, :], (n_cand, nq_parts)), wc)
 
 
-def _row_sums(x: np.ndarray) -> np.ndarray:
-    """Row sums added strictly left to right: numpy's pairwise ``sum`` groups terms by the row
-    length, so padding a row with zeros (a wider batch) would change the last bit of a score and
-    with it the order of tied results."""
-    out = np.zeros(x.shape[0], dtype=x.dtype)
-    for col in range(x.shape[1]):
-        out += x[:, col]
-    return out
-
-
 def aggregate_pairs(m: np.ndarray, wq: np.ndarray, wc: np.ndarray) -> np.ndarray:
     """:func:`aggregate` for P independent name pairs: ``m`` (P, Q, T), ``wq`` (P, Q) and
     ``wc`` (P, T), weight 0 marking padding on either side (padding never pairs)."""
     n_pairs, nq_parts, n_t = m.shape
     if nq_parts == 0 or n_t == 0 or n_pairs == 0:
         return np.zeros(n_pairs, dtype=np.float32)
-    q_ok, c_ok = wq > 0, wc > 0
-    work = np.where(q_ok[:, :, None] & c_ok[:, None, :], m, np.float32(-1.0)).reshape(n_pairs, nq_parts * n_t)
-    best_q = np.zeros((n_pairs, nq_parts), dtype=np.float32)
-    best_c = np.zeros((n_pairs, n_t), dtype=np.float32)
-    pairs = np.zeros(n_pairs, dtype=np.int32)
-    rows = np.arange(n_pairs)
-    view = work.reshape(n_pairs, nq_parts, n_t)
-    # few numpy calls per round (single queries are dominated by call overhead, not arithmetic):
-    # a row with nothing positive left re-picks an already paired part, and max() keeps its value
-    for _ in range(min(nq_parts, n_t)):
-        k = work.argmax(axis=1)
-        v = work[rows, k]
-        if v.max() <= 0:
-            break
-        qi, tj = np.divmod(k, n_t)
-        best_q[rows, qi] = np.maximum(best_q[rows, qi], v)
-        best_c[rows, tj] = np.maximum(best_c[rows, tj], v)
-        pairs += v >= UNMATCHED_BELOW
-        view[rows, qi, :] = -1.0
-        view[rows, :, tj] = -1.0
-    nq = q_ok.sum(axis=1)  # (P,)
-    nc = c_ok.sum(axis=1)  # (P,)
-    # the longer name's unmatched parts count less (missing middle names, extra patronymics),
-    # once at least two parts agree: a one-word alias does not cover a full name
-    several = pairs >= 2
-    q_longer = ((nq > nc) & several)[:, None]
-    wq_eff = np.where(q_longer & (best_q < UNMATCHED_BELOW), wq * UNMATCHED_DISCOUNT, wq)
-    c_longer = ((nc > nq) & several)[:, None]
-    wc_eff = np.where(c_longer & (best_c < UNMATCHED_BELOW), wc * UNMATCHED_DISCOUNT, wc)
-    num = _row_sums(wq_eff * best_q) + _row_sums(wc_eff * best_c)
-    den = _row_sums(wq_eff) + _row_sums(wc_eff)
+    f32 = partial(np.ascontiguousarray, dtype=np.float32)
+    return _greedy_scores(f32(m), f32(wq), f32(wc), np.float32(UNMATCHED_BELOW), np.float32(UNMATCHED_DISCOUNT))
+
+
+# Why by hand (numba): a single query aligns a hundred small matrices; in numpy that cost a few
+# dozen array calls per round of the greedy pairing, far more than the arithmetic. float32
+# throughout and sums left to right, padding included, as in aggregate_one: a wider batch
+# (more padding) gives the same bits.
+@njit(cache=True)
+def _greedy_scores(m: np.ndarray, wq: np.ndarray, wc: np.ndarray, below: np.float32,
+                   discount: np.float32) -> np.ndarray:
+    n_pairs, nq_parts, n_t = m.shape
     out = np.zeros(n_pairs, dtype=np.float32)
-    np.divide(num, den, out=out, where=den > 0)  # not np.errstate: entering it costs more than the division
+    work = np.empty((nq_parts, n_t), dtype=np.float32)
+    best_q = np.empty(nq_parts, dtype=np.float32)
+    best_c = np.empty(n_t, dtype=np.float32)
+    zero = np.float32(0.0)
+    for p in range(n_pairs):
+        for i in range(nq_parts):
+            for t in range(n_t):
+                work[i, t] = m[p, i, t] if wq[p, i] > zero and wc[p, t] > zero else np.float32(-1.0)
+        best_q[:] = zero
+        best_c[:] = zero
+        pairs = 0
+        for _ in range(min(nq_parts, n_t)):
+            v = work[0, 0]
+            qi = tj = 0
+            for i in range(nq_parts):
+                for t in range(n_t):
+                    if work[i, t] > v:
+                        v, qi, tj = work[i, t], i, t
+            if v <= zero:
+                break
+            best_q[qi] = max(best_q[qi], v)
+            best_c[tj] = max(best_c[tj], v)
+            pairs += v >= below
+            work[qi, :] = np.float32(-1.0)
+            work[:, tj] = np.float32(-1.0)
+        several = pairs >= 2
+        nq = np.sum(wq[p] > zero)
+        nc = np.sum(wc[p] > zero)
+        num_q = den_q = num_c = den_c = zero
+        for i in range(nq_parts):
+            w = wq[p, i] * discount if several and nq > nc and best_q[i] < below else wq[p, i]
+            num_q += w * best_q[i]
+            den_q += w
+        for t in range(n_t):
+            w = wc[p, t] * discount if several and nc > nq and best_c[t] < below else wc[p, t]
+            num_c += w * best_c[t]
+            den_c += w
+        den = den_q + den_c
+        if den > zero:
+            out[p] = (num_q + num_c) / den
     return out
 
 
@@ -262,7 +299,7 @@ def joined_pairs(name: AnalysedName) -> list[Part]:
 
 def joined_score(ratio: np.ndarray | float) -> np.ndarray:
     """Name score of two names compared as one word each, from their Indel ratio."""
-    return np.minimum(_stretch(np.asarray(ratio, dtype=np.float32)), 1.0).astype(np.float32)
+    return np.asarray(_joined(np.asarray(ratio, dtype=np.float32)))
 
 
 def as_one_word(a: AnalysedName, b: AnalysedName) -> tuple[str, str, float] | None:
@@ -290,26 +327,11 @@ def _skel(p: Part) -> str:
 
 
 def part_similarity(p: Part, q: Part) -> float:
-    """:func:`combine` for one pair of parts, in plain Python (no array overhead): the same
-    value as :func:`similarity_matrix` up to float32 rounding."""
-    ratio = Indel.normalized_similarity(p.text, q.text)
-    if ratio >= 1.0:
-        return 1.0
-    sim = ratio
+    """:func:`part_sim` of two parts (no arrays): the value :func:`similarity_matrix` gives them."""
     pv, qv = p.variant, q.variant
-    if not (pv >= 0 and qv >= 0 and pv != qv) and _skel(p) == _skel(q):
-        if p.abjad or q.abjad:
-            floor = ABJAD_FLOOR + 0.1 * ratio
-        elif p.shape == q.shape:
-            floor = SKELETON_FLOOR + 0.15 * ratio
-        else:
-            floor = LATIN_SKELETON_FLOOR + 0.25 * ratio
-        sim = max(sim, floor)
-    if pv >= 0 and pv == qv:
-        sim = max(sim, VARIANT_SIM)
-    if (p.kind == INITIAL or q.kind == INITIAL) and p.text[:1] == q.text[:1]:
-        sim = max(sim, INITIAL_SIM)
-    return min(max((sim - STRETCH_FROM) / (1.0 - STRETCH_FROM), 0.0), 0.99)
+    return float(part_sim(np.float32(Indel.normalized_similarity(p.text, q.text)), pv >= 0 and pv == qv,
+                          pv >= 0 and qv >= 0 and pv != qv, _skel(p) == _skel(q), p.abjad or q.abjad,
+                          p.shape == q.shape, (p.kind == INITIAL or q.kind == INITIAL) and p.text[:1] == q.text[:1]))
 
 
 def aggregate_one(rows: list[list[float]], wa: list[float], wb: list[float]) -> float:

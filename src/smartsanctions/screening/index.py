@@ -47,7 +47,6 @@ from smartsanctions.names.analyse import (
 from smartsanctions.names.compare import (
     aggregate_pairs,
     as_one_word,
-    combine,
     common_parts,
     explain_pair,
     joined_pairs,
@@ -56,6 +55,7 @@ from smartsanctions.names.compare import (
     word_count,
 )
 
+from .kernels import pair_sims, top_forms
 from .model import IndexEntry, Match, Query
 from .scoring import (
     birth_date_feature,
@@ -84,7 +84,7 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 4
+_FORMAT = 5
 _MAGIC = b"SSIX"
 
 
@@ -264,21 +264,16 @@ _Scored = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class _QFeats:
-    """Query parts as arrays, for element-wise comparison with vocabulary parts."""
+    """Query parts as arrays, laid out as the vocabulary's (``vocab_codes``, ``vocab_flags``)."""
 
     def __init__(self, parts: Sequence[_QPart]) -> None:
         self.text = np.array([p.text for p in parts], dtype=object)
-        self.skel = np.array([p.skel for p in parts], dtype=np.int64)
-        self.var = np.array([p.var for p in parts], dtype=np.int32)
-        self.initial = np.array([p.initial for p in parts], dtype=bool)
-        self.first = np.array([p.first for p in parts], dtype=np.int32)
-        self.abjad = np.array([p.abjad for p in parts], dtype=bool)
-        self.shape = np.array([p.shape for p in parts], dtype=np.int64)
+        self.codes = np.array([(p.var, p.skel, p.shape, p.first) for p in parts], dtype=np.int64).reshape(-1, 4)
+        self.flags = np.array([(p.initial, p.abjad) for p in parts], dtype=bool).reshape(-1, 2)
         self.weight = np.array([p.weight for p in parts], dtype=np.float32)
 
 
-_ARRAYS = ("name_entry", "form_hash", "form_words", "form_tok", "form_ptr", "form_names", "vocab_skel", "vocab_var", "vocab_init", "vocab_first",
-           "vocab_abjad", "vocab_shape", "vocab_weight", "post_ptr", "post_ids", "key_hash", "key_ptr", "key_ids",
+_ARRAYS = ("name_entry", "form_hash", "form_words", "form_tok", "form_ptr", "form_names", "vocab_codes", "vocab_flags", "vocab_weight", "post_ptr", "post_ids", "key_hash", "key_ptr", "key_ids",
            "skel_hash", "skel_df", "shape_hash", "entry_schema", "ident_ptr", "ident_ids")
 _STRINGS = ("name_text", "vocab_text_list", "form_squash_list", "schema_names", "ident_keys")
 
@@ -301,12 +296,10 @@ class ScreeningIndex:
         self.form_squash = np.zeros(0, dtype=object)  # the form as one word (names.compare.squashed)
         self.form_words = np.zeros(0, dtype=np.int16)  # its parts other than legal forms
         self.vocab_text = np.zeros(0, dtype=object)
-        self.vocab_skel = np.zeros(0, dtype=np.int64)  # code: position in skel_hash
-        self.vocab_var = np.zeros(0, dtype=np.int32)
-        self.vocab_init = np.zeros(0, dtype=bool)
-        self.vocab_first = np.zeros(0, dtype=np.int32)
-        self.vocab_abjad = np.zeros(0, dtype=bool)
-        self.vocab_shape = np.zeros(0, dtype=np.int64)  # code: position in shape_hash
+        # per part: variant group (-1: none), skeleton (position in skel_hash), vowel shape
+        # (position in shape_hash), first letter; and whether it is an initial, romanised from an abjad
+        self.vocab_codes = np.zeros((0, 4), dtype=np.int64)
+        self.vocab_flags = np.zeros((0, 2), dtype=bool)
         self.vocab_weight = np.zeros(0, dtype=np.float32)
         self.post_ptr = np.zeros(1, dtype=np.int64)
         self.post_ids = np.zeros(0, dtype=np.int32)
@@ -322,6 +315,8 @@ class ScreeningIndex:
         self._identifiers: dict[str, list[int]] | None = None
         self._part_cache: dict[Part, _QPart] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
+        # zeroed per-form scratch space of kernels.top_forms (which holds the GIL while it runs)
+        self._scratch = (np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.bool_))
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -396,13 +391,8 @@ class ScreeningIndex:
     def _set_vocab(self, parts: list[Part], rows: list[list[int]], compounds: list[tuple[int, int]]) -> None:
         nv = len(parts)
         self.vocab_text = np.array([p.text for p in parts], dtype=object)
-        self.vocab_var = np.array([p.variant for p in parts], dtype=np.int32)
-        self.vocab_init = np.array([p.kind == INITIAL for p in parts], dtype=bool)
-        self.vocab_first = np.array([ord(p.text[0]) if p.text else 0 for p in parts], dtype=np.int32)
-        self.vocab_abjad = np.array([p.abjad for p in parts], dtype=bool)
         shape_h = _hashes(p.shape for p in parts)
         self.shape_hash = np.unique(shape_h)
-        self.vocab_shape = np.searchsorted(self.shape_hash, shape_h).astype(np.int64)
         # postings: the forms each part occurs in; counts: the names
         postings: list[list[int]] = [[] for _ in range(nv)]
         for fi, row in enumerate(rows):
@@ -417,10 +407,13 @@ class ScreeningIndex:
         counts = np.bincount(np.repeat(np.arange(nv), np.diff(self.post_ptr)), weights=form_size[self.post_ids],
                              minlength=nv)
         skel_h = _hashes(_skel_key(p) for p in parts)
-        self.skel_hash, codes = np.unique(skel_h, return_inverse=True)
-        self.vocab_skel = codes.astype(np.int64)
-        self.skel_df = np.bincount(codes, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
-        self.vocab_weight = self._weights(parts, self.skel_df[self.vocab_skel])
+        self.skel_hash, skel = np.unique(skel_h, return_inverse=True)
+        self.skel_df = np.bincount(skel, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
+        self.vocab_weight = self._weights(parts, self.skel_df[skel])
+        self.vocab_codes = np.column_stack([
+            np.array([p.variant for p in parts], dtype=np.int64), skel,
+            np.searchsorted(self.shape_hash, shape_h), np.array([ord(p.text[:1] or "\0") for p in parts])]).astype(np.int64)
+        self.vocab_flags = np.array([(p.kind == INITIAL, p.abjad) for p in parts], dtype=bool).reshape(-1, 2)
         by_key: dict[str, list[int]] = {}
         scored = {v for row in rows for v in row}  # joined pairs only: no ordinary keys
         for v, p in enumerate(parts):
@@ -521,19 +514,7 @@ class ScreeningIndex:
             return np.zeros(0, dtype=np.float32)
         ratio = cpdist(q.text[qi], self.vocab_text[vi], scorer=Indel.normalized_similarity, dtype=np.float32,
                        workers=1)
-        qv, vv = q.var[qi], self.vocab_var[vi]
-        q_var = qv >= 0
-        # vocabulary codes are never negative, so equal codes mean the query part has one too
-        initials = self.vocab_init[vi] | q.initial[qi]
-        return combine(
-            ratio,
-            (qv == vv) & q_var,
-            q_var & (vv >= 0) & (qv != vv),
-            q.skel[qi] == self.vocab_skel[vi],
-            q.abjad[qi] | self.vocab_abjad[vi],
-            q.shape[qi] == self.vocab_shape[vi],
-            initials & (q.first[qi] == self.vocab_first[vi]) if initials.any() else None,
-        )
+        return pair_sims(ratio, qi, vi, q.codes, q.flags, self.vocab_codes, self.vocab_flags)
 
     def _prepare(self, parts: list[Part]) -> None:
         """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""
@@ -601,40 +582,24 @@ class ScreeningIndex:
 
     def _retrieve(self, qparts: Sequence[Sequence[_QPart]]) -> list[np.ndarray]:
         """Per query, the forms most worth scoring exactly: the ``RETRIEVE`` best by the sum of
-        weighted part similarities, for all queries of a batch in one vectorised pass (ties go
-        to the form reached first, so a query gets the same candidates alone or in a batch)."""
+        weighted part similarities, for all queries of a batch in one compiled pass (ties go to
+        the form reached first, so a query gets the same candidates alone or in a batch)."""
         vids: list[np.ndarray] = []
         wsims: list[np.ndarray] = []
-        owners: list[int] = []
+        sizes = [0] * (len(qparts) + 1)  # vocabulary parts per query, shifted by one for cumsum
         for j, qps in enumerate(qparts):
             for qp in self._retrieving_parts(qps):
                 vids.append(qp.vids)
                 wsims.append(qp.wsims)
-                owners.append(j)
-        out = [np.zeros(0, dtype=np.int32) for _ in qparts]
+                sizes[j + 1] += len(qp.vids)
         if not vids:
-            return out
-        sizes = np.array([len(v) for v in vids], dtype=np.int64)
-        ids, lengths = _gather(self.post_ptr, self.post_ids, np.concatenate(vids))
-        weights = np.repeat(np.concatenate(wsims), lengths)
-        owner = np.repeat(np.repeat(np.array(owners, dtype=np.int64), sizes), lengths)
+            return [np.zeros(0, dtype=np.int32) for _ in qparts]
         n_forms = len(self.form_tok)
-        codes, uniq = pd.factorize(owner * n_forms + ids)
-        neg_totals = -np.bincount(codes, weights=weights)
-        query, form = np.divmod(uniq, n_forms)
-        # first appearances, so grouped by query; within a query, the best RETRIEVE by a stable
-        # sort of the few that can be among them (a full sort of every form reached cost more)
-        bounds = np.searchsorted(query, np.arange(len(qparts) + 1))
-        for j in range(len(qparts)):
-            a, b = int(bounds[j]), int(bounds[j + 1])
-            if a == b:
-                continue
-            seg = neg_totals[a:b]
-            pick = (np.flatnonzero(seg <= np.partition(seg, RETRIEVE - 1)[RETRIEVE - 1]) if b - a > RETRIEVE
-                    else np.arange(b - a))
-            best = pick[np.argsort(seg[pick], kind="stable")][:RETRIEVE]
-            out[j] = form[a + best].astype(np.int32)
-        return out
+        if len(self._scratch[0]) != n_forms:
+            self._scratch = (np.zeros(n_forms, dtype=np.float64), np.zeros(n_forms, dtype=np.bool_))
+        ptr, forms = top_forms(self.post_ptr, self.post_ids, np.cumsum(sizes), np.concatenate(vids),
+                               np.concatenate(wsims), RETRIEVE, *self._scratch)
+        return np.split(forms, ptr[1:-1])
 
     def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray],
                as_one: tuple[np.ndarray, np.ndarray],

@@ -55,7 +55,7 @@ from smartsanctions.names.compare import (
     word_count,
 )
 
-from .kernels import pair_sims, top_forms
+from .kernels import best_form_per_entry, candidate_pairs, pair_sims, reached_parts, top_forms
 from .model import IndexEntry, Match, Query
 from .scoring import (
     birth_date_feature,
@@ -160,15 +160,6 @@ def _csr(groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     return ptr, ids
 
 
-def _gather(ptr: np.ndarray, ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The concatenated CSR rows ``rows`` of (ptr, ids), and each row's length."""
-    starts = ptr[rows]
-    lengths = ptr[rows + 1] - starts
-    total = int(lengths.sum())
-    offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-    return ids[offsets], lengths
-
-
 def _entry_json(e: IndexEntry) -> str:
     return json.dumps([e.id, e.caption, e.schema, e.names, e.birth_dates, e.countries, e.identifiers, e.datasets,
                        e.gender, e.relation, e.listed, e.topics], ensure_ascii=False)
@@ -231,7 +222,6 @@ class _QPart:
         "first",
         "initial",
         "kind",
-        "lengths",
         "shape",
         "skel",
         "text",
@@ -254,7 +244,6 @@ class _QPart:
         self.weight = weight
         self.vids = np.zeros(0, dtype=np.int32)
         self.wsims = np.zeros(0, dtype=np.float32)
-        self.lengths = np.zeros(0, dtype=np.int64)
         self.total = 0
 
 
@@ -538,23 +527,19 @@ class ScreeningIndex:
     def _reach(self, qps: list[_QPart], owner: np.ndarray, pos: np.ndarray) -> None:
         """The vocabulary parts similar enough to each query part, among those its keys (at
         ``pos`` in the key table, -1 if absent; ``owner``: the part of each key) reach."""
-        hit = pos >= 0
-        vids, lengths = _gather(self.key_ptr, self.key_ids, pos[hit])
-        nv = len(self.vocab_text)
-        pairs = np.sort(pd.unique(np.repeat(owner[hit], lengths) * nv + vids))
-        pq, pv = np.divmod(pairs, nv)
+        pq, pv = reached_parts(self.key_ptr, self.key_ids, pos, owner, len(qps))
         sims = self._pair_sims(_QFeats(qps), pq, pv)
         keep = sims >= KEEP_PART_SIM
         pq, pv, sims = pq[keep], pv[keep], sims[keep]
-        bounds = np.searchsorted(pq, np.arange(len(qps) + 1))
+        bounds = np.searchsorted(pq, np.arange(len(qps) + 1)).tolist()
+        postings = np.concatenate([[0], np.cumsum(self.post_ptr[pv + 1] - self.post_ptr[pv])]).tolist()
         for i, qp in enumerate(qps):
-            a, b = int(bounds[i]), int(bounds[i + 1])
+            a, b = bounds[i], bounds[i + 1]
             if a == b:
                 continue
             qp.vids = pv[a:b].astype(np.int32)
             qp.wsims = sims[a:b] * np.float32(qp.weight)
-            qp.lengths = self.post_ptr[qp.vids + 1] - self.post_ptr[qp.vids]
-            qp.total = int(qp.lengths.sum())
+            qp.total = postings[b] - postings[a]
 
     def _query_parts(self, analysed: Sequence[AnalysedName]) -> tuple[list[list[_QPart]], list[list[_QPart]]]:
         """Per query, its prepared parts (scored) and those plus its adjacent parts joined
@@ -604,8 +589,8 @@ class ScreeningIndex:
     def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray],
                as_one: tuple[np.ndarray, np.ndarray],
                key_hash: np.ndarray, keep_all: np.ndarray, floor: float) -> list[_Scored]:
-        """Exact name scores of every query's candidate names, all queries in a few vectorised
-        passes (one per part count): per query, the best-scoring name of each entry (only those
+        """Exact name scores of every query's candidate names: the distinct part pairs of the
+        whole batch compared once, then one vectorised pass per query part count: per query, the best-scoring name of each entry (only those
         that can still reach ``floor``, unless ``keep_all``) and the (C, Q, T) part similarities."""
         empty = np.zeros(0, dtype=np.int64)
         out: list[_Scored] = [(empty, np.zeros(0), empty, np.zeros((0, 0, 0), np.float32)) for _ in qparts]
@@ -620,34 +605,33 @@ class ScreeningIndex:
             return out
         feats = _QFeats(list(local))
         nv = len(self.vocab_text)
-        plans = []
-        keys: list[np.ndarray] = []
+        order = [j for js in by_len.values() for j in js]
+        counts = np.array([len(cands[j]) for j in order], dtype=np.int64)
+        names = np.concatenate([cands[j] for j in order])
+        q_ptr = np.cumsum([0, *(len(qparts[j]) for j in order)])
+        q_parts = np.array([local[qp] for j in order for qp in qparts[j]], dtype=np.int64)
+        pairs, slots = candidate_pairs(counts, q_ptr, q_parts, names, self.form_tok, nv)
+        pq, pv = np.divmod(pairs, nv)
+        sims = np.append(self._pair_sims(feats, pq, pv), np.float32(0.0))  # slot -1 (no part): 0
+        row = slot = first = 0  # where each group starts: candidate row, slot, query
         for nq, js in by_len.items():
-            uid = np.array([[local[qp] for qp in qparts[j]] for j in js], dtype=np.int64).reshape(len(js), nq)
-            counts = np.array([len(cands[j]) for j in js], dtype=np.int64)
-            names = np.concatenate([cands[j] for j in js])
-            tok = self.form_tok[names]
+            g_counts = counts[first : first + len(js)]
+            uid = q_parts[q_ptr[first] : q_ptr[first + len(js)]].reshape(len(js), nq)
+            first += len(js)
+            g_names = names[row : row + int(g_counts.sum())]
+            row += len(g_names)
+            tok = self.form_tok[g_names]
+            size = len(tok) * nq * MAX_PARTS
             width = int((tok >= 0).sum(axis=1).max())
+            m = sims[slots[slot : slot + size].reshape(len(tok), nq, MAX_PARTS)[:, :, :width]]  # (P, Q, T)
+            slot += size
             tok = tok[:, :width]
-            qid = uid[np.repeat(np.arange(len(js)), counts)]  # (P, Q)
-            valid = np.broadcast_to((tok >= 0)[:, None, :], (len(names), nq, width))
-            keys.append((qid[:, :, None] * nv + tok[:, None, :])[valid])
-            plans.append((js, names, counts, tok, qid, valid))
-        # hash-based (pandas), not np.unique: these are ~1,000 pairs a query, and sorting them
-        # cost more than scoring them
-        inv, uniq = pd.factorize(np.concatenate(keys))
-        pq, pv = np.divmod(uniq, nv)
-        sims = self._pair_sims(feats, pq, pv)[inv]
-        pos = 0
-        for (js, names, counts, tok, qid, valid), k in zip(plans, keys, strict=True):
-            m = np.zeros(valid.shape, dtype=np.float32)
-            m[valid] = sims[pos : pos + len(k)]
-            pos += len(k)
-            wq = feats.weight[qid]
+            wq = feats.weight[uid[np.repeat(np.arange(len(js)), g_counts)]]
             wc = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], np.float32(0.0))
             at = np.asarray(js)
-            raw = np.maximum(aggregate_pairs(m, wq, wc), self._as_one_word(as_one[0][at], as_one[1][at], names, counts))
-            self._best_per_entry(js, names, counts, raw, m, (key_hash, keep_all, floor), out)
+            raw = np.maximum(aggregate_pairs(m, wq, wc),
+                             self._as_one_word(as_one[0][at], as_one[1][at], g_names, g_counts))
+            self._best_per_entry(js, g_names, g_counts, raw, m, (key_hash, keep_all, floor), out)
         return out
 
     def _as_one_word(self, as_one: np.ndarray, words: np.ndarray, names: np.ndarray,
@@ -667,29 +651,17 @@ class ScreeningIndex:
     def _best_per_entry(self, js: list[int], names: np.ndarray, counts: np.ndarray, raw: np.ndarray, m: np.ndarray,
                         limits: tuple[np.ndarray, np.ndarray, float], out: list[_Scored]) -> None:
         key_hash, keep_all, floor = limits
-        pair_owner = np.repeat(np.arange(len(js)), counts)
-        identical = self.form_hash[names] == key_hash[np.asarray(js)][pair_owner]
-        form_scores = np.where(identical, 1.0, np.minimum(raw, 0.99))
-        # every name of each candidate form: (pair row, name)
-        names, sizes = _gather(self.form_ptr, self.form_names, names)
-        pair_row = np.repeat(np.arange(len(sizes)), sizes)
-        owner = pair_owner[pair_row]
-        scores = form_scores[pair_row]
-        counts = np.bincount(pair_owner, minlength=len(js))  # candidate forms per query
-        ents = self.name_entry[names]
-        order = np.lexsort((-scores, ents, owner))
-        so, se = owner[order], ents[order]
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = (so[1:] != so[:-1]) | (se[1:] != se[:-1])
-        rows = order[first]
+        at = np.asarray(js)
+        identical = self.form_hash[names] == np.repeat(key_hash[at], counts)
+        scores = np.where(identical, np.float32(1.0), np.minimum(raw, np.float32(0.99)))
         # features move a score by at most DOB_EXACT + COUNTRY_MATCH up, so this keeps every contender
-        rows = rows[(scores[rows] >= floor - 0.1) | keep_all[np.asarray(js)][owner[rows]]]
-        starts = np.concatenate([[0], np.cumsum(counts)])
-        bounds = np.searchsorted(owner[rows], np.arange(len(js) + 1))
+        ptr, rows, best, best_names = best_form_per_entry(
+            counts, names, scores, self.form_ptr, self.form_names, self.name_entry, len(self.entries),
+            np.float32(floor - 0.1), keep_all[at])
+        starts = np.cumsum(counts) - counts
         for k, j in enumerate(js):
-            r = rows[bounds[k] : bounds[k + 1]]
-            a, b = int(starts[k]), int(starts[k + 1])
-            out[j] = (pair_row[r] - a, scores[r], names[r], m[a:b])
+            a, b = int(ptr[k]), int(ptr[k + 1])
+            out[j] = (rows[a:b], best[a:b], best_names[a:b], m[starts[k] : starts[k] + counts[k]])
 
     def search(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
                min_score: float | None = None) -> list[Match]:

@@ -80,3 +80,141 @@ def pair_sims(ratio: np.ndarray, qi: np.ndarray, vi: np.ndarray, q_codes: np.nda
             (q_flags[a, 0] or v_flags[b, 0]) and q_codes[a, 3] == v_codes[b, 3],
         )
     return out
+
+
+@njit(cache=True)
+def best_form_per_entry(counts: np.ndarray, forms: np.ndarray, scores: np.ndarray, form_ptr: np.ndarray,
+                        form_names: np.ndarray, name_entry: np.ndarray, n_entries: int, cut: np.float32,
+                   keep_all: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per query (``counts[j]`` consecutive candidate ``forms`` with their ``scores``), the best
+    form of each entry among the names of its candidate forms (the first one on ties), in entry
+    order, keeping entries scoring at least ``cut`` (all if ``keep_all[j]``).
+
+    Returns (ptr, rows, scores, names): query j's are ``[ptr[j]:ptr[j + 1]]``, rows counted
+    from the query's first candidate form."""
+    n_queries = len(counts)
+    seen = np.zeros(n_entries, dtype=np.bool_)
+    best_row = np.empty(n_entries, dtype=np.int64)
+    best_name = np.empty(n_entries, dtype=np.int32)
+    total = 0
+    for f in forms:
+        total += form_ptr[f + 1] - form_ptr[f]
+    out_ptr = np.zeros(n_queries + 1, dtype=np.int64)
+    out_rows = np.empty(total, dtype=np.int64)
+    out_scores = np.empty(total, dtype=np.float32)
+    out_names = np.empty(total, dtype=np.int32)
+    touched = np.empty(total, dtype=np.int32)
+    a = 0
+    for j in range(n_queries):
+        b = a + counts[j]
+        n = 0
+        for r in range(a, b):
+            for p in range(form_ptr[forms[r]], form_ptr[forms[r] + 1]):
+                name = form_names[p]
+                e = name_entry[name]
+                if not seen[e]:
+                    seen[e] = True
+                    touched[n] = e
+                    n += 1
+                elif scores[r] <= scores[best_row[e]]:
+                    continue
+                best_row[e] = r
+                best_name[e] = name
+        ents = np.sort(touched[:n])
+        k = out_ptr[j]
+        for e in ents:
+            seen[e] = False
+            r = best_row[e]
+            if scores[r] >= cut or keep_all[j]:
+                out_rows[k] = r - a
+                out_scores[k] = scores[r]
+                out_names[k] = best_name[e]
+                k += 1
+        out_ptr[j + 1] = k
+        a = b
+    return out_ptr, out_rows[: out_ptr[n_queries]], out_scores[: out_ptr[n_queries]], out_names[: out_ptr[n_queries]]
+
+
+_HASH_MUL = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+
+
+@njit(cache=True)
+def candidate_pairs(counts: np.ndarray, q_ptr: np.ndarray, q_parts: np.ndarray, forms: np.ndarray,
+                    form_tok: np.ndarray, n_vocab: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (query part, vocabulary part) pairs of a batch: query j (parts
+    ``q_parts[q_ptr[j]:q_ptr[j + 1]]``) against its ``counts[j]`` consecutive candidate
+    ``forms`` (parts ``form_tok[form]``, -1 padded).
+
+    Returns (pairs, slots): pair keys ``query part * n_vocab + vocabulary part`` in order of
+    first appearance, and for every candidate row, query part and form-part column in turn
+    (``form_tok``'s width), the pair's position in ``pairs`` (-1: no form part there)."""
+    width = form_tok.shape[1]
+    n_slots = 0
+    row = 0
+    for j in range(len(counts)):
+        n_slots += counts[j] * (q_ptr[j + 1] - q_ptr[j]) * width
+    slots = np.full(n_slots, -1, dtype=np.int64)
+    bits = 4
+    while (1 << bits) < 2 * n_slots:
+        bits += 1
+    mask = (1 << bits) - 1
+    table_key = np.full(1 << bits, -1, dtype=np.int64)
+    table_pos = np.empty(1 << bits, dtype=np.int64)
+    pairs = np.empty(n_slots, dtype=np.int64)
+    n_pairs = 0
+    s = 0
+    shift = np.uint64(64 - bits)
+    for j in range(len(counts)):
+        for _ in range(counts[j]):
+            toks = form_tok[forms[row]]
+            row += 1
+            for i in range(q_ptr[j], q_ptr[j + 1]):
+                base = q_parts[i] * n_vocab
+                for t in range(width):
+                    v = toks[t]
+                    if v >= 0:
+                        key = base + v
+                        h = np.int64((np.uint64(key) * _HASH_MUL) >> shift)
+                        while table_key[h] != -1 and table_key[h] != key:
+                            h = (h + 1) & mask
+                        if table_key[h] == -1:
+                            table_key[h] = key
+                            table_pos[h] = n_pairs
+                            pairs[n_pairs] = key
+                            n_pairs += 1
+                        slots[s] = table_pos[h]
+                    s += 1
+    return pairs[:n_pairs], slots
+
+
+@njit(cache=True)
+def reached_parts(key_ptr: np.ndarray, key_ids: np.ndarray, pos: np.ndarray, owner: np.ndarray,
+                  n_owners: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (owner, vocabulary part) pairs that blocking keys reach, sorted: key k
+    (``pos[k]`` in the key table, -1 if absent) belongs to query part ``owner[k]`` (ascending)
+    and reaches the vocabulary parts ``key_ids[key_ptr[pos[k]]:key_ptr[pos[k] + 1]]``."""
+    total = 0
+    for p in pos:
+        if p >= 0:
+            total += key_ptr[p + 1] - key_ptr[p]
+    out_owner = np.empty(total, dtype=np.int64)
+    out_vid = np.empty(total, dtype=np.int64)
+    buf = np.empty(total, dtype=np.int64)
+    n = 0
+    k = 0
+    for o in range(n_owners):
+        m = 0
+        while k < len(pos) and owner[k] == o:
+            p = pos[k]
+            k += 1
+            if p >= 0:
+                for i in range(key_ptr[p], key_ptr[p + 1]):
+                    buf[m] = key_ids[i]
+                    m += 1
+        vids = np.sort(buf[:m])
+        for i in range(m):
+            if i == 0 or vids[i] != vids[i - 1]:
+                out_owner[n] = o
+                out_vid[n] = vids[i]
+                n += 1
+    return out_owner[:n], out_vid[:n]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numba import njit, vectorize
+from numba import njit
 from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
@@ -128,20 +128,29 @@ def part_sim(ratio: np.float32, same_var: bool, diff_var: bool, same_skel: bool,
 
 
 @njit(cache=True)
-def _one_word_score(ratio: np.float32) -> np.float32:
-    return min(stretch(ratio), np.float32(1.0))
-
-
-# numpy-broadcasting twins of the scalar formulas above
-_combine = vectorize(["float32(float32, b1, b1, b1, b1, b1, b1)"], cache=True)(part_sim.py_func)
-_joined = vectorize(["float32(float32)"], cache=True)(_one_word_score.py_func)
+def _part_sims(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_skel: np.ndarray,
+               abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray) -> np.ndarray:
+    out = np.empty(len(ratio), dtype=np.float32)
+    for i in range(len(ratio)):
+        out[i] = part_sim(ratio[i], same_var[i], diff_var[i], same_skel[i], abjad[i], same_shape[i], initials[i])
+    return out
 
 
 def combine(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_skel: np.ndarray,
             abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray | None) -> np.ndarray:
     """:func:`part_sim` over broadcastable arrays (``initials`` None: no initial on either side)."""
-    return np.asarray(_combine(ratio.astype(np.float32, copy=False), same_var, diff_var, same_skel, abjad,
-                               same_shape, False if initials is None else initials))
+    arrays = np.broadcast_arrays(ratio.astype(np.float32, copy=False), same_var, diff_var, same_skel, abjad,
+                                 same_shape, np.asarray(False if initials is None else initials))
+    flat = [np.ascontiguousarray(a).ravel() for a in arrays]
+    return np.asarray(_part_sims(*flat)).reshape(arrays[0].shape)
+
+
+@njit(cache=True)
+def _one_word_scores(ratio: np.ndarray) -> np.ndarray:
+    out = np.empty(len(ratio), dtype=np.float32)
+    for i in range(len(ratio)):
+        out[i] = min(stretch(ratio[i]), np.float32(1.0))
+    return out
 
 
 def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
@@ -299,7 +308,8 @@ def joined_pairs(name: AnalysedName) -> list[Part]:
 
 def joined_score(ratio: np.ndarray | float) -> np.ndarray:
     """Name score of two names compared as one word each, from their Indel ratio."""
-    return np.asarray(_joined(np.asarray(ratio, dtype=np.float32)))
+    flat = np.asarray(ratio, dtype=np.float32)
+    return np.asarray(_one_word_scores(flat.ravel())).reshape(flat.shape)
 
 
 def as_one_word(a: AnalysedName, b: AnalysedName) -> tuple[str, str, float] | None:

@@ -200,11 +200,19 @@ class _Entries(Sequence[IndexEntry]):
         return self._encoded[i]
 
 
-def _pack_strings(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def _offsets(texts: Sequence[str] | np.ndarray) -> np.ndarray:
     off = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(t) for t in texts], out=off[1:])
-    data = np.frombuffer("".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    return data, off
+    return off
+
+
+def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one array of code points (uint32) and their offsets, for compiled loops."""
+    return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _offsets(texts)
+
+
+def _pack_strings(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    return np.frombuffer("".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8), _offsets(texts)
 
 
 def _unpack_strings(data: np.ndarray, off: np.ndarray) -> list[str]:
@@ -257,6 +265,7 @@ class _QFeats:
 
     def __init__(self, parts: Sequence[_QPart]) -> None:
         self.text = np.array([p.text for p in parts], dtype=object)
+        self.chars = code_points(self.text)
         self.codes = np.array([(p.var, p.skel, p.shape, p.first) for p in parts], dtype=np.int64).reshape(-1, 4)
         self.flags = np.array([(p.initial, p.abjad) for p in parts], dtype=bool).reshape(-1, 2)
         self.weight = np.array([p.weight for p in parts], dtype=np.float32)
@@ -306,6 +315,7 @@ class ScreeningIndex:
         self._schema_masks: dict[str | None, np.ndarray] = {}
         # zeroed per-form scratch space of kernels.top_forms (which holds the GIL while it runs)
         self._scratch = (np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.bool_))
+        self._vocab_chars: tuple[np.ndarray, np.ndarray] | None = None  # code_points(vocab_text), on first use
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -501,9 +511,9 @@ class ScreeningIndex:
         """Part similarity of query parts ``q[qi]`` with vocabulary parts ``vi``, element-wise."""
         if not len(qi):
             return np.zeros(0, dtype=np.float32)
-        ratio = cpdist(q.text[qi], self.vocab_text[vi], scorer=Indel.normalized_similarity, dtype=np.float32,
-                       workers=1)
-        return pair_sims(ratio, qi, vi, q.codes, q.flags, self.vocab_codes, self.vocab_flags)
+        if self._vocab_chars is None:
+            self._vocab_chars = code_points(self.vocab_text)
+        return pair_sims(qi, vi, q.chars, q.codes, q.flags, self._vocab_chars, self.vocab_codes, self.vocab_flags)
 
     def _prepare(self, parts: list[Part]) -> None:
         """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""

@@ -2,7 +2,8 @@
 
 Why by hand: a single query touches a few thousand postings and a hundred candidate names,
 so its cost in numpy is the fixed cost of a few hundred small array calls, not arithmetic;
-these loops do the same work in one compiled call each. They reproduce the numpy
+these loops do the same work in one compiled call each. The Indel ratio is here too (rapidfuzz
+has the same, but its batch call spends most of its time converting each Python string). They reproduce the numpy
 formulations exactly (same float32/float64 operations in the same order), so results are
 bit-identical to the vectorised versions they replaced.
 """
@@ -60,18 +61,115 @@ def top_forms(post_ptr: np.ndarray, post_ids: np.ndarray, query_ptr: np.ndarray,
     return out_ptr, out[: out_ptr[n_queries]]
 
 
+_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
 @njit(cache=True)
-def pair_sims(ratio: np.ndarray, qi: np.ndarray, vi: np.ndarray, q_codes: np.ndarray, q_flags: np.ndarray,
-              v_codes: np.ndarray, v_flags: np.ndarray) -> np.ndarray:
-    """``names.compare.part_sim`` of query parts ``qi`` against vocabulary parts ``vi``
-    (element-wise, ``ratio`` their Indel ratios). Codes (int64 columns): variant group (-1:
-    none), skeleton, vowel shape, first letter; flags (bool columns): initial, abjad."""
+def _popcount(x: np.uint64) -> int:
+    n = 0
+    while x:
+        x &= x - np.uint64(1)
+        n += 1
+    return n
+
+
+@njit(cache=True)
+def _lcs(a: np.ndarray, b: np.ndarray) -> int:
+    """Length of the longest common subsequence of two code-point arrays: bit-parallel (Hyyrö)
+    when the shorter one fits a machine word, else the textbook dynamic programme."""
+    if len(a) > len(b):
+        a, b = b, a
+    n = len(a)
+    if n == 0:
+        return 0
+    if n <= 64:
+        s = _ONES
+        for c in b:
+            match = np.uint64(0)
+            bit = np.uint64(1)
+            for i in range(n):
+                if a[i] == c:
+                    match |= bit
+                bit <<= np.uint64(1)
+            u = s & match
+            s = (s + u) | (s - u)
+        unmatched = ~s if n == 64 else ~s & ((np.uint64(1) << np.uint64(n)) - np.uint64(1))
+        return _popcount(unmatched)
+    row = np.zeros(n + 1, dtype=np.int64)
+    for c in b:
+        diag = 0
+        for i in range(n):
+            up = row[i + 1]
+            row[i + 1] = diag + 1 if a[i] == c else max(up, row[i])
+            diag = up
+    return int(row[n])
+
+
+@njit(cache=True)
+def _match_masks(chars: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Per string of at most 64 code points, its bit mask of positions per ASCII character:
+    the pattern table of the bit-parallel LCS, built once per query part."""
+    masks = np.zeros((len(off) - 1, 128), dtype=np.uint64)
+    for k in range(len(off) - 1):
+        if off[k + 1] - off[k] <= 64:
+            bit = np.uint64(1)
+            for i in range(off[k], off[k + 1]):
+                if chars[i] < 128:
+                    masks[k, chars[i]] |= bit
+                bit <<= np.uint64(1)
+    return masks
+
+
+@njit(cache=True)
+def _lcs_with_masks(a: np.ndarray, a0: int, a1: int, masks: np.ndarray, row: int, b: np.ndarray, b0: int,
+                    b1: int) -> int:
+    """:func:`_lcs` of ``a[a0:a1]`` (at most 64 code points, ``masks[row]`` its
+    :func:`_match_masks`) and ``b[b0:b1]``; positions, not slices: a slice costs more than
+    the comparison of two short names."""
+    n = a1 - a0
+    if n == 0:
+        return 0
+    s = _ONES
+    for j in range(b0, b1):
+        c = b[j]
+        if c < 128:
+            match = masks[row, c]
+        else:
+            match = np.uint64(0)
+            bit = np.uint64(1)
+            for i in range(a0, a1):
+                if a[i] == c:
+                    match |= bit
+                bit <<= np.uint64(1)
+        u = s & match
+        s = (s + u) | (s - u)
+    unmatched = ~s if n == 64 else ~s & ((np.uint64(1) << np.uint64(n)) - np.uint64(1))
+    return _popcount(unmatched)
+
+
+@njit(cache=True)
+def pair_sims(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.ndarray], q_codes: np.ndarray,
+              q_flags: np.ndarray, v_text: tuple[np.ndarray, np.ndarray], v_codes: np.ndarray,
+              v_flags: np.ndarray) -> np.ndarray:
+    """``names.compare.part_sim`` of query parts ``qi`` against vocabulary parts ``vi``,
+    element-wise. Texts: (code points, offsets) of each side's parts; codes (int64 columns):
+    variant group (-1: none), skeleton, vowel shape, first letter; flags (bool columns):
+    initial, abjad."""
+    q_chars, q_off = q_text
+    v_chars, v_off = v_text
+    masks = _match_masks(q_chars, q_off)
     out = np.empty(len(qi), dtype=np.float32)
     for k in range(len(qi)):
         a, b = qi[k], vi[k]
+        a0, a1, b0, b1 = q_off[a], q_off[a + 1], v_off[b], v_off[b + 1]
+        total = a1 - a0 + b1 - b0
+        lcs = (_lcs_with_masks(q_chars, a0, a1, masks, a, v_chars, b0, b1) if a1 - a0 <= 64
+               else _lcs(q_chars[a0:a1], v_chars[b0:b1]))
+        # rapidfuzz's Indel.normalized_similarity: the same float64 formula, then float32
+        ratio = np.float32(1.0 - (total - 2 * lcs) / total) if total else np.float32(1.0)
         qv, vv = q_codes[a, 0], v_codes[b, 0]
         out[k] = part_sim(
-            ratio[k],
+            ratio,
             qv >= 0 and qv == vv,
             qv >= 0 and vv >= 0 and qv != vv,
             q_codes[a, 1] == v_codes[b, 1],

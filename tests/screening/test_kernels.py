@@ -45,28 +45,37 @@ def test_top_forms_ranks_by_summed_weight_ties_to_the_first_reached() -> None:
     assert ptr[2] == ptr[1]  # the query that reaches nothing gets nothing
 
 
-def test_candidate_pairs_maps_every_slot_to_its_distinct_pair() -> None:
+def test_candidate_pairs_maps_every_slot_to_its_query_s_distinct_pair() -> None:
     rng = np.random.default_rng(5)
     n_vocab, width = 50, 4
     form_tok = np.full((30, width), -1, dtype=np.int32)
     for f in range(30):  # parts first, then padding, as in the index
         n = int(rng.integers(1, width + 1))
         form_tok[f, :n] = rng.integers(0, 12, n)  # a small vocabulary: many repeated pairs
-    counts = np.array([3, 5, 2], dtype=np.int64)
-    q_ptr = np.array([0, 2, 5, 6], dtype=np.int64)
-    q_parts = np.array([0, 1, 1, 2, 3, 0], dtype=np.int64)
+    counts = np.array([3, 5, 3, 40], dtype=np.int64)
+    q_ptr = np.array([0, 2, 5, 7, 9], dtype=np.int64)
+    q_parts = np.array([0, 1, 1, 2, 3, 0, 1, 4, 5], dtype=np.int64)
+    widths = np.array([4, 3, 4, 4], dtype=np.int64)  # the second query's forms only up to 3 parts
     forms = rng.integers(0, 30, int(counts.sum())).astype(np.int32)
-    pairs, slots = candidate_pairs(counts, q_ptr, q_parts, forms, form_tok, n_vocab)
-    assert len(set(pairs.tolist())) == len(pairs)
-    s = row = 0
+    forms[3:8] = np.flatnonzero(form_tok[:, 3] < 0)[:5]
+    forms[8:11] = forms[0:3]  # the third query repeats the first: same pairs, its own positions
+    pairs, slots = candidate_pairs(counts, q_ptr, q_parts, forms, form_tok, widths, n_vocab)
+    s = row = start = 0
     for j, c in enumerate(counts.tolist()):
+        mine: set[int] = set()
         for _ in range(c):
             for qp in q_parts[q_ptr[j] : q_ptr[j + 1]].tolist():
-                for v in form_tok[forms[row]].tolist():
+                for v in form_tok[forms[row], : widths[j]].tolist():
                     assert (slots[s] == -1) if v < 0 else (pairs[slots[s]] == qp * n_vocab + v)
+                    mine.add(int(slots[s]))
                     s += 1
             row += 1
-    assert s == len(slots)
+        mine.discard(-1)
+        # each of the query's pairs once, after the earlier queries' pairs
+        assert sorted(mine) == list(range(start, start + len(mine)))
+        assert len({int(pairs[p]) for p in mine}) == len(mine)
+        start += len(mine)
+    assert s == len(slots) and start == len(pairs)
 
 
 def test_reached_parts_are_the_sorted_distinct_parts_of_each_owners_keys() -> None:

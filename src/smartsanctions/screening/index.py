@@ -620,22 +620,24 @@ class ScreeningIndex:
         names = np.concatenate([cands[j] for j in order])
         q_ptr = np.cumsum([0, *(len(qparts[j]) for j in order)])
         q_parts = np.array([local[qp] for j in order for qp in qparts[j]], dtype=np.int64)
-        pairs, slots = candidate_pairs(counts, q_ptr, q_parts, names, self.form_tok, nv)
+        sizes = [len(js) for js in by_len.values()]
+        q_start = np.cumsum([0, *sizes])  # each group's first query in ``order``
+        group_rows = np.concatenate([[0], np.cumsum(np.add.reduceat(counts, q_start[:-1]))])
+        # the width of each group's longest candidate form
+        group_width = np.maximum.reduceat((self.form_tok[names] >= 0).sum(axis=1), group_rows[:-1])
+        pairs, slots = candidate_pairs(counts, q_ptr, q_parts, names, self.form_tok, np.repeat(group_width, sizes), nv)
         pq, pv = np.divmod(pairs, nv)
         sims = np.append(self._pair_sims(feats, pq, pv), np.float32(0.0))  # slot -1 (no part): 0
-        row = slot = first = 0  # where each group starts: candidate row, slot, query
-        for nq, js in by_len.items():
-            g_counts = counts[first : first + len(js)]
-            uid = q_parts[q_ptr[first] : q_ptr[first + len(js)]].reshape(len(js), nq)
-            first += len(js)
-            g_names = names[row : row + int(g_counts.sum())]
-            row += len(g_names)
-            tok = self.form_tok[g_names]
-            size = len(tok) * nq * MAX_PARTS
-            width = int((tok >= 0).sum(axis=1).max())
-            m = sims[slots[slot : slot + size].reshape(len(tok), nq, MAX_PARTS)[:, :, :width]]  # (P, Q, T)
+        slot = 0
+        for g, (nq, js) in enumerate(by_len.items()):
+            a, b, width = int(group_rows[g]), int(group_rows[g + 1]), int(group_width[g])
+            g_counts = counts[q_start[g] : q_start[g + 1]]
+            uid = q_parts[q_ptr[q_start[g]] : q_ptr[q_start[g + 1]]].reshape(len(js), nq)
+            g_names = names[a:b]
+            size = (b - a) * nq * width
+            m = sims[slots[slot : slot + size].reshape(b - a, nq, width)]  # (P, Q, T)
             slot += size
-            tok = tok[:, :width]
+            tok = self.form_tok[g_names, :width]
             wq = feats.weight[uid[np.repeat(np.arange(len(js)), g_counts)]]
             wc = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], np.float32(0.0))
             at = np.asarray(js)

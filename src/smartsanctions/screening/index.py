@@ -30,8 +30,6 @@ from typing import Any, overload
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import Indel
-from rapidfuzz.process import cpdist
 
 from smartsanctions.names.analyse import (
     INITIAL,
@@ -55,7 +53,7 @@ from smartsanctions.names.compare import (
     word_count,
 )
 
-from .kernels import best_form_per_entry, candidate_pairs, pair_sims, reached_parts, top_forms
+from .kernels import best_form_per_entry, candidate_pairs, indel_ratios, pair_sims, reached_parts, top_forms
 from .model import IndexEntry, Match, Query
 from .scoring import (
     birth_date_feature,
@@ -130,24 +128,24 @@ def _keys(part: Part, query: bool) -> list[str]:
         keys.append(f"v{part.variant}")
     if len(part.text) >= 5:
         keys.append("p" + part.text[:4])
+    dels = _deletions(sk)
     if query and part.kind == NAME and len(part.text) >= COMPOUND_QUERY_CHARS:
-        keys.extend(_compound_keys(part, query=True))
-    keys.extend("d" + d for d in _deletions(sk, tagged=True))  # both sides: a consonant replaced
+        keys.extend(_compound_keys(sk, dels, query=True))
+    # both sides: a consonant replaced
+    keys.extend("d" + d for d in (dels if len(sk) >= 4 else _deletions(sk, tagged=True)))
     if query:
         if len(sk) >= 3:
             keys.append("d" + sk)  # a consonant more in the indexed part
-        keys.extend("s" + d for d in _deletions(sk))  # a consonant fewer
+        keys.extend("s" + d for d in dels)  # a consonant fewer
     return keys
 
 
-def _compound_keys(part: Part, query: bool) -> list[str]:
-    """Keys between a joined pair of indexed parts and a long query part ('J' skeleton, 'K' one
-    consonant deleted), apart from the ordinary keys: an ordinary query part does not reach
-    the joined pairs, so they add no noise to ordinary retrieval."""
-    sk = part.skeleton
+def _compound_keys(sk: str, dels: list[str], query: bool) -> list[str]:
+    """Keys between a joined pair of indexed parts and a long query part ('J' skeleton ``sk``,
+    'K' one consonant deleted: ``dels``), apart from the ordinary keys: an ordinary query part
+    does not reach the joined pairs, so they add no noise to ordinary retrieval."""
     if len(sk) < 3:
         return []
-    dels = _deletions(sk)
     if query:
         return ["J" + sk, "K" + sk, *("K" + d for d in dels), *("J" + d for d in dels)]
     return ["J" + sk, *("K" + d for d in dels)]
@@ -315,7 +313,9 @@ class ScreeningIndex:
         self._schema_masks: dict[str | None, np.ndarray] = {}
         # zeroed per-form scratch space of kernels.top_forms (which holds the GIL while it runs)
         self._scratch = (np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.bool_))
-        self._vocab_chars: tuple[np.ndarray, np.ndarray] | None = None  # code_points(vocab_text), on first use
+        # code_points of vocab_text and form_squash, on first use
+        self._vocab_chars: tuple[np.ndarray, np.ndarray] | None = None
+        self._squash_chars: tuple[np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -420,7 +420,7 @@ class ScreeningIndex:
                 for k in dict.fromkeys(_keys(p, query=False)):
                     by_key.setdefault(k, []).append(v)
         for v in dict.fromkeys(v for v, _ in compounds):
-            for k in _compound_keys(parts[v], query=False):
+            for k in _compound_keys(parts[v].skeleton, _deletions(parts[v].skeleton), query=False):
                 by_key.setdefault(k, []).append(v)
         key_h = _hashes(by_key)
         order = np.argsort(key_h, kind="stable")
@@ -654,10 +654,10 @@ class ScreeningIndex:
         q_words = np.repeat(words, counts)
         todo = np.flatnonzero((q_words != self.form_words[names]) & (q_words > 0) & (self.form_words[names] > 0))
         if len(todo):
-            q = np.repeat(as_one, counts)[todo]
-            ratio = cpdist(q, self.form_squash[names[todo]], scorer=Indel.normalized_similarity, dtype=np.float32,
-                           workers=1)
-            out[todo] = joined_score(ratio)
+            if self._squash_chars is None:
+                self._squash_chars = code_points(self.form_squash)
+            query = np.repeat(np.arange(len(counts)), counts)[todo]
+            out[todo] = joined_score(indel_ratios(query, names[todo], code_points(as_one), self._squash_chars))
         return out
 
     def _best_per_entry(self, js: list[int], names: np.ndarray, counts: np.ndarray, raw: np.ndarray, m: np.ndarray,

@@ -148,6 +148,32 @@ def _lcs_with_masks(a: np.ndarray, a0: int, a1: int, masks: np.ndarray, row: int
 
 
 @njit(cache=True)
+def _indel_ratio(q_chars: np.ndarray, q_off: np.ndarray, masks: np.ndarray, a: int, v_chars: np.ndarray,
+                 v_off: np.ndarray, b: int) -> np.float32:
+    """rapidfuzz's ``Indel.normalized_similarity`` of string ``a`` of one side (``masks``: its
+    :func:`_match_masks`) and string ``b`` of the other: the same float64 formula, then float32."""
+    a0, a1, b0, b1 = q_off[a], q_off[a + 1], v_off[b], v_off[b + 1]
+    total = a1 - a0 + b1 - b0
+    if total == 0:
+        return np.float32(1.0)
+    lcs = (_lcs_with_masks(q_chars, a0, a1, masks, a, v_chars, b0, b1) if a1 - a0 <= 64
+           else _lcs(q_chars[a0:a1], v_chars[b0:b1]))
+    return np.float32(1.0 - (total - 2 * lcs) / total)
+
+
+@njit(cache=True)
+def indel_ratios(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.ndarray],
+                 v_text: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Indel ratios of strings ``qi`` of one side against strings ``vi`` of the other,
+    element-wise; texts as (code points, offsets)."""
+    masks = _match_masks(*q_text)
+    out = np.empty(len(qi), dtype=np.float32)
+    for k in range(len(qi)):
+        out[k] = _indel_ratio(q_text[0], q_text[1], masks, qi[k], v_text[0], v_text[1], vi[k])
+    return out
+
+
+@njit(cache=True)
 def pair_sims(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.ndarray], q_codes: np.ndarray,
               q_flags: np.ndarray, v_text: tuple[np.ndarray, np.ndarray], v_codes: np.ndarray,
               v_flags: np.ndarray) -> np.ndarray:
@@ -161,15 +187,9 @@ def pair_sims(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.ndarr
     out = np.empty(len(qi), dtype=np.float32)
     for k in range(len(qi)):
         a, b = qi[k], vi[k]
-        a0, a1, b0, b1 = q_off[a], q_off[a + 1], v_off[b], v_off[b + 1]
-        total = a1 - a0 + b1 - b0
-        lcs = (_lcs_with_masks(q_chars, a0, a1, masks, a, v_chars, b0, b1) if a1 - a0 <= 64
-               else _lcs(q_chars[a0:a1], v_chars[b0:b1]))
-        # rapidfuzz's Indel.normalized_similarity: the same float64 formula, then float32
-        ratio = np.float32(1.0 - (total - 2 * lcs) / total) if total else np.float32(1.0)
         qv, vv = q_codes[a, 0], v_codes[b, 0]
         out[k] = part_sim(
-            ratio,
+            _indel_ratio(q_chars, q_off, masks, a, v_chars, v_off, b),
             qv >= 0 and qv == vv,
             qv >= 0 and vv >= 0 and qv != vv,
             q_codes[a, 1] == v_codes[b, 1],

@@ -82,7 +82,7 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 5
+_FORMAT = 6
 _MAGIC = b"SSIX"
 
 
@@ -209,6 +209,18 @@ def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _offsets(texts)
 
 
+def part_records(codes: Sequence[tuple[int, int, int, int, bool, bool]], texts: Sequence[str]) -> np.ndarray:
+    """Name parts as rows of ``kernels.pair_sims``'s records (int32): variant group (-1: none),
+    skeleton and vowel-shape codes (positions in skel_hash, shape_hash), first letter, initial,
+    romanised from an abjad, and the span of the part's code points in ``code_points(texts)``."""
+    off = _offsets(texts)
+    rec = np.zeros((len(texts), 8), dtype=np.int32)
+    if len(texts):
+        rec[:, :6] = codes
+        rec[:, 6], rec[:, 7] = off[:-1], off[1:]
+    return rec
+
+
 def _pack_strings(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.frombuffer("".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8), _offsets(texts)
 
@@ -259,17 +271,16 @@ _Scored = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class _QFeats:
-    """Query parts as arrays, laid out as the vocabulary's (``vocab_codes``, ``vocab_flags``)."""
+    """Query parts as arrays, laid out as the vocabulary's (``part_records``)."""
 
     def __init__(self, parts: Sequence[_QPart]) -> None:
-        self.text = np.array([p.text for p in parts], dtype=object)
-        self.chars = code_points(self.text)
-        self.codes = np.array([(p.var, p.skel, p.shape, p.first) for p in parts], dtype=np.int64).reshape(-1, 4)
-        self.flags = np.array([(p.initial, p.abjad) for p in parts], dtype=bool).reshape(-1, 2)
+        texts = [p.text for p in parts]
+        self.chars = code_points(texts)[0]
+        self.rec = part_records([(p.var, p.skel, p.shape, p.first, p.initial, p.abjad) for p in parts], texts)
         self.weight = np.array([p.weight for p in parts], dtype=np.float32)
 
 
-_ARRAYS = ("name_entry", "form_hash", "form_words", "form_tok", "form_ptr", "form_names", "vocab_codes", "vocab_flags", "vocab_weight", "post_ptr", "post_ids", "key_hash", "key_ptr", "key_ids",
+_ARRAYS = ("name_entry", "form_hash", "form_words", "form_tok", "form_ptr", "form_names", "vocab_rec", "vocab_weight", "post_ptr", "post_ids", "key_hash", "key_ptr", "key_ids",
            "skel_hash", "skel_df", "shape_hash", "entry_schema", "ident_ptr", "ident_ids")
 _STRINGS = ("name_text", "vocab_text_list", "form_squash_list", "schema_names", "ident_keys")
 
@@ -292,10 +303,7 @@ class ScreeningIndex:
         self.form_squash = np.zeros(0, dtype=object)  # the form as one word (names.compare.squashed)
         self.form_words = np.zeros(0, dtype=np.int16)  # its parts other than legal forms
         self.vocab_text = np.zeros(0, dtype=object)
-        # per part: variant group (-1: none), skeleton (position in skel_hash), vowel shape
-        # (position in shape_hash), first letter; and whether it is an initial, romanised from an abjad
-        self.vocab_codes = np.zeros((0, 4), dtype=np.int64)
-        self.vocab_flags = np.zeros((0, 2), dtype=bool)
+        self.vocab_rec = part_records([], [])
         self.vocab_weight = np.zeros(0, dtype=np.float32)
         self.post_ptr = np.zeros(1, dtype=np.int64)
         self.post_ids = np.zeros(0, dtype=np.int32)
@@ -314,7 +322,7 @@ class ScreeningIndex:
         # zeroed per-form scratch space of kernels.top_forms (which holds the GIL while it runs)
         self._scratch = (np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.bool_))
         # code_points of vocab_text and form_squash, on first use
-        self._vocab_chars: tuple[np.ndarray, np.ndarray] | None = None
+        self._vocab_chars: np.ndarray | None = None
         self._squash_chars: tuple[np.ndarray, np.ndarray] | None = None
 
     # ------------------------------------------------------------------ build
@@ -409,10 +417,10 @@ class ScreeningIndex:
         self.skel_hash, skel = np.unique(skel_h, return_inverse=True)
         self.skel_df = np.bincount(skel, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
         self.vocab_weight = self._weights(parts, self.skel_df[skel])
-        self.vocab_codes = np.column_stack([
-            np.array([p.variant for p in parts], dtype=np.int64), skel,
-            np.searchsorted(self.shape_hash, shape_h), np.array([ord(p.text[:1] or "\0") for p in parts])]).astype(np.int64)
-        self.vocab_flags = np.array([(p.kind == INITIAL, p.abjad) for p in parts], dtype=bool).reshape(-1, 2)
+        shape = np.searchsorted(self.shape_hash, shape_h).tolist()
+        self.vocab_rec = part_records(
+            [(p.variant, k, h, ord(p.text[:1] or "\0"), p.kind == INITIAL, p.abjad)
+             for p, k, h in zip(parts, skel.tolist(), shape, strict=True)], [p.text for p in parts])
         by_key: dict[str, list[int]] = {}
         scored = {v for row in rows for v in row}  # joined pairs only: no ordinary keys
         for v, p in enumerate(parts):
@@ -512,8 +520,8 @@ class ScreeningIndex:
         if not len(qi):
             return np.zeros(0, dtype=np.float32)
         if self._vocab_chars is None:
-            self._vocab_chars = code_points(self.vocab_text)
-        return pair_sims(qi, vi, q.chars, q.codes, q.flags, self._vocab_chars, self.vocab_codes, self.vocab_flags)
+            self._vocab_chars = code_points(self.vocab_text)[0]
+        return pair_sims(qi, vi, q.rec, q.chars, self.vocab_rec, self._vocab_chars)
 
     def _prepare(self, parts: list[Part]) -> None:
         """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""

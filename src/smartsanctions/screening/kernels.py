@@ -67,7 +67,7 @@ _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 @njit(cache=True)
 def _popcount(x: np.uint64) -> int:
     n = 0
-    while x:
+    while x:  # compiled to the processor's popcount
         x &= x - np.uint64(1)
         n += 1
     return n
@@ -106,34 +106,35 @@ def _lcs(a: np.ndarray, b: np.ndarray) -> int:
 
 
 @njit(cache=True)
-def _match_masks(chars: np.ndarray, off: np.ndarray) -> np.ndarray:
-    """Per string of at most 64 code points, its bit mask of positions per ASCII character:
-    the pattern table of the bit-parallel LCS, built once per query part."""
-    masks = np.zeros((len(off) - 1, 128), dtype=np.uint64)
-    for k in range(len(off) - 1):
-        if off[k + 1] - off[k] <= 64:
+def _match_masks(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per string ``chars[starts[k]:ends[k]]`` of at most 64 code points, its bit mask of
+    positions per ASCII character (flat: string k's mask of c at ``k * 128 + c``): the pattern
+    table of the bit-parallel LCS, built once per query part."""
+    masks = np.zeros(len(starts) * 128, dtype=np.uint64)
+    for k in range(len(starts)):
+        if ends[k] - starts[k] <= 64:
             bit = np.uint64(1)
-            for i in range(off[k], off[k + 1]):
+            for i in range(starts[k], ends[k]):
                 if chars[i] < 128:
-                    masks[k, chars[i]] |= bit
+                    masks[k * 128 + chars[i]] |= bit
                 bit <<= np.uint64(1)
     return masks
 
 
-@njit(cache=True)
+# inlined: as calls, these two cost three times the comparison itself
+@njit(cache=True, inline="always")
 def _lcs_with_masks(a: np.ndarray, a0: int, a1: int, masks: np.ndarray, row: int, b: np.ndarray, b0: int,
                     b1: int) -> int:
-    """:func:`_lcs` of ``a[a0:a1]`` (at most 64 code points, ``masks[row]`` its
+    """:func:`_lcs` of ``a[a0:a1]`` (1 to 64 code points; string ``row`` of
     :func:`_match_masks`) and ``b[b0:b1]``; positions, not slices: a slice costs more than
     the comparison of two short names."""
     n = a1 - a0
-    if n == 0:
-        return 0
+    base = row * 128
     s = _ONES
     for j in range(b0, b1):
         c = b[j]
         if c < 128:
-            match = masks[row, c]
+            match = masks[base + c]
         else:
             match = np.uint64(0)
             bit = np.uint64(1)
@@ -147,17 +148,17 @@ def _lcs_with_masks(a: np.ndarray, a0: int, a1: int, masks: np.ndarray, row: int
     return _popcount(unmatched)
 
 
-@njit(cache=True)
-def _indel_ratio(q_chars: np.ndarray, q_off: np.ndarray, masks: np.ndarray, a: int, v_chars: np.ndarray,
-                 v_off: np.ndarray, b: int) -> np.float32:
-    """rapidfuzz's ``Indel.normalized_similarity`` of string ``a`` of one side (``masks``: its
-    :func:`_match_masks`) and string ``b`` of the other: the same float64 formula, then float32."""
-    a0, a1, b0, b1 = q_off[a], q_off[a + 1], v_off[b], v_off[b + 1]
+@njit(cache=True, inline="always")
+def _indel_ratio(a: np.ndarray, a0: int, a1: int, masks: np.ndarray, row: int, b: np.ndarray, b0: int,
+                 b1: int) -> np.float32:
+    """rapidfuzz's ``Indel.normalized_similarity`` of ``a[a0:a1]`` (string ``row`` of
+    :func:`_match_masks`) and ``b[b0:b1]``: the same float64 formula, then float32."""
     total = a1 - a0 + b1 - b0
     if total == 0:
         return np.float32(1.0)
-    lcs = (_lcs_with_masks(q_chars, a0, a1, masks, a, v_chars, b0, b1) if a1 - a0 <= 64
-           else _lcs(q_chars[a0:a1], v_chars[b0:b1]))
+    if a1 == a0 or b1 == b0:
+        return np.float32(0.0)
+    lcs = _lcs_with_masks(a, a0, a1, masks, row, b, b0, b1) if a1 - a0 <= 64 else _lcs(a[a0:a1], b[b0:b1])
     return np.float32(1.0 - (total - 2 * lcs) / total)
 
 
@@ -166,36 +167,39 @@ def indel_ratios(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.nd
                  v_text: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """Indel ratios of strings ``qi`` of one side against strings ``vi`` of the other,
     element-wise; texts as (code points, offsets)."""
-    masks = _match_masks(*q_text)
-    out = np.empty(len(qi), dtype=np.float32)
-    for k in range(len(qi)):
-        out[k] = _indel_ratio(q_text[0], q_text[1], masks, qi[k], v_text[0], v_text[1], vi[k])
-    return out
-
-
-@njit(cache=True)
-def pair_sims(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.ndarray], q_codes: np.ndarray,
-              q_flags: np.ndarray, v_text: tuple[np.ndarray, np.ndarray], v_codes: np.ndarray,
-              v_flags: np.ndarray) -> np.ndarray:
-    """``names.compare.part_sim`` of query parts ``qi`` against vocabulary parts ``vi``,
-    element-wise. Texts: (code points, offsets) of each side's parts; codes (int64 columns):
-    variant group (-1: none), skeleton, vowel shape, first letter; flags (bool columns):
-    initial, abjad."""
     q_chars, q_off = q_text
     v_chars, v_off = v_text
-    masks = _match_masks(q_chars, q_off)
+    masks = _match_masks(q_chars, q_off[:-1], q_off[1:])
     out = np.empty(len(qi), dtype=np.float32)
     for k in range(len(qi)):
         a, b = qi[k], vi[k]
-        qv, vv = q_codes[a, 0], v_codes[b, 0]
+        out[k] = _indel_ratio(q_chars, q_off[a], q_off[a + 1], masks, a, v_chars, v_off[b], v_off[b + 1])
+    return out
+
+
+# columns of a name part's record (index.part_records): one 32-byte row holds all that
+# comparing two parts reads of each, so a comparison touches one cache line per side
+VAR, SKEL, SHAPE, FIRST, INITIAL, ABJAD, START, END = range(8)
+
+
+@njit(cache=True)
+def pair_sims(qi: np.ndarray, vi: np.ndarray, q_rec: np.ndarray, q_chars: np.ndarray, v_rec: np.ndarray,
+              v_chars: np.ndarray) -> np.ndarray:
+    """``names.compare.part_sim`` of query parts ``qi`` against vocabulary parts ``vi``,
+    element-wise, from their records and code points."""
+    masks = _match_masks(q_chars, q_rec[:, START], q_rec[:, END])
+    out = np.empty(len(qi), dtype=np.float32)
+    for k in range(len(qi)):
+        a, b = qi[k], vi[k]  # rows by position: a row view would cost a reference count
+        qv, vv = q_rec[a, VAR], v_rec[b, VAR]
         out[k] = part_sim(
-            _indel_ratio(q_chars, q_off, masks, a, v_chars, v_off, b),
+            _indel_ratio(q_chars, q_rec[a, START], q_rec[a, END], masks, a, v_chars, v_rec[b, START], v_rec[b, END]),
             qv >= 0 and qv == vv,
             qv >= 0 and vv >= 0 and qv != vv,
-            q_codes[a, 1] == v_codes[b, 1],
-            q_flags[a, 1] or v_flags[b, 1],
-            q_codes[a, 2] == v_codes[b, 2],
-            (q_flags[a, 0] or v_flags[b, 0]) and q_codes[a, 3] == v_codes[b, 3],
+            q_rec[a, SKEL] == v_rec[b, SKEL],
+            q_rec[a, ABJAD] != 0 or v_rec[b, ABJAD] != 0,
+            q_rec[a, SHAPE] == v_rec[b, SHAPE],
+            (q_rec[a, INITIAL] != 0 or v_rec[b, INITIAL] != 0) and q_rec[a, FIRST] == v_rec[b, FIRST],
         )
     return out
 

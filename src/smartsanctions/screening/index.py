@@ -53,6 +53,7 @@ from smartsanctions.names.compare import (
     word_count,
 )
 
+from . import kernels
 from .kernels import best_form_per_entry, candidate_pairs, indel_ratios, pair_sims, reached_parts, top_forms
 from .model import IndexEntry, Match, Query
 from .scoring import (
@@ -82,7 +83,7 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 6
+_FORMAT = 7
 _MAGIC = b"SSIX"
 
 
@@ -210,14 +211,20 @@ def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def part_records(codes: Sequence[tuple[int, int, int, int, bool, bool]], texts: Sequence[str]) -> np.ndarray:
-    """Name parts as rows of ``kernels.pair_sims``'s records (int32): variant group (-1: none),
+    """Name parts as ``kernels.pair_sims``'s records (int32 rows): variant group (-1: none),
     skeleton and vowel-shape codes (positions in skel_hash, shape_hash), first letter, initial,
-    romanised from an abjad, and the span of the part's code points in ``code_points(texts)``."""
+    romanised from an abjad, the span of the part's code points in ``code_points(texts)``, and
+    the text itself when it is short and ASCII."""
     off = _offsets(texts)
-    rec = np.zeros((len(texts), 8), dtype=np.int32)
+    rec = np.zeros((len(texts), kernels.RECORD_INTS), dtype=np.int32)
     if len(texts):
-        rec[:, :6] = codes
-        rec[:, 6], rec[:, 7] = off[:-1], off[1:]
+        rec[:, : kernels.START] = codes
+        rec[:, kernels.START], rec[:, kernels.END] = off[:-1], off[1:]
+    raw = rec.view(np.uint8)
+    for i, t in enumerate(texts):
+        if len(t) <= kernels.INLINE_MAX and t.isascii():
+            rec[i, kernels.INLINE] = 1
+            raw[i, kernels.INLINE_AT : kernels.INLINE_AT + len(t)] = np.frombuffer(t.encode("ascii"), dtype=np.uint8)
     return rec
 
 
@@ -521,7 +528,7 @@ class ScreeningIndex:
             return np.zeros(0, dtype=np.float32)
         if self._vocab_chars is None:
             self._vocab_chars = code_points(self.vocab_text)[0]
-        return pair_sims(qi, vi, q.rec, q.chars, self.vocab_rec, self._vocab_chars)
+        return pair_sims(qi, vi, q.rec, q.chars, self.vocab_rec, self._vocab_chars, self.vocab_rec.view(np.uint8).ravel())
 
     def _prepare(self, parts: list[Part]) -> None:
         """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""

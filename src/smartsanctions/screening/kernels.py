@@ -75,34 +75,16 @@ def _popcount(x: np.uint64) -> int:
 
 @njit(cache=True)
 def _lcs(a: np.ndarray, b: np.ndarray) -> int:
-    """Length of the longest common subsequence of two code-point arrays: bit-parallel (Hyyrö)
-    when the shorter one fits a machine word, else the textbook dynamic programme."""
-    if len(a) > len(b):
-        a, b = b, a
-    n = len(a)
-    if n == 0:
-        return 0
-    if n <= 64:
-        s = _ONES
-        for c in b:
-            match = np.uint64(0)
-            bit = np.uint64(1)
-            for i in range(n):
-                if a[i] == c:
-                    match |= bit
-                bit <<= np.uint64(1)
-            u = s & match
-            s = (s + u) | (s - u)
-        unmatched = ~s if n == 64 else ~s & ((np.uint64(1) << np.uint64(n)) - np.uint64(1))
-        return _popcount(unmatched)
-    row = np.zeros(n + 1, dtype=np.int64)
+    """Length of the longest common subsequence of two code-point arrays (the textbook dynamic
+    programme: for strings too long for :func:`_lcs_with_masks`)."""
+    row = np.zeros(len(a) + 1, dtype=np.int64)
     for c in b:
         diag = 0
-        for i in range(n):
+        for i in range(len(a)):
             up = row[i + 1]
             row[i + 1] = diag + 1 if a[i] == c else max(up, row[i])
             diag = up
-    return int(row[n])
+    return int(row[len(a)])
 
 
 @njit(cache=True)
@@ -125,9 +107,9 @@ def _match_masks(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
 @njit(cache=True, inline="always")
 def _lcs_with_masks(a: np.ndarray, a0: int, a1: int, masks: np.ndarray, row: int, b: np.ndarray, b0: int,
                     b1: int) -> int:
-    """:func:`_lcs` of ``a[a0:a1]`` (1 to 64 code points; string ``row`` of
-    :func:`_match_masks`) and ``b[b0:b1]``; positions, not slices: a slice costs more than
-    the comparison of two short names."""
+    """:func:`_lcs` of ``a[a0:a1]`` (at most 64 code points; string ``row`` of
+    :func:`_match_masks`) and ``b[b0:b1]``, bit-parallel (Hyyrö); positions, not slices: a
+    slice costs more than the comparison of two short names."""
     n = a1 - a0
     base = row * 128
     s = _ONES
@@ -177,23 +159,32 @@ def indel_ratios(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.nd
     return out
 
 
-# columns of a name part's record (index.part_records): one 32-byte row holds all that
-# comparing two parts reads of each, so a comparison touches one cache line per side
-VAR, SKEL, SHAPE, FIRST, INITIAL, ABJAD, START, END = range(8)
+# a name part's record (index.part_records), 64 bytes (16 int32): all that comparing it with
+# another part reads of it, so a comparison touches one cache line of the vocabulary, not four
+VAR, SKEL, SHAPE, FIRST, INITIAL, ABJAD, START, END, INLINE = range(9)
+RECORD_INTS = 16
+INLINE_AT = 36  # byte where the text of a short ASCII part (INLINE set) is repeated
+INLINE_MAX = 4 * RECORD_INTS - INLINE_AT
 
 
 @njit(cache=True)
 def pair_sims(qi: np.ndarray, vi: np.ndarray, q_rec: np.ndarray, q_chars: np.ndarray, v_rec: np.ndarray,
-              v_chars: np.ndarray) -> np.ndarray:
+              v_chars: np.ndarray, v_bytes: np.ndarray) -> np.ndarray:
     """``names.compare.part_sim`` of query parts ``qi`` against vocabulary parts ``vi``,
-    element-wise, from their records and code points."""
+    element-wise, from their records and code points (``v_bytes``: ``v_rec`` as flat bytes)."""
     masks = _match_masks(q_chars, q_rec[:, START], q_rec[:, END])
     out = np.empty(len(qi), dtype=np.float32)
     for k in range(len(qi)):
         a, b = qi[k], vi[k]  # rows by position: a row view would cost a reference count
+        a0, a1 = q_rec[a, START], q_rec[a, END]
+        if v_rec[b, INLINE]:
+            at = b * 4 * RECORD_INTS + INLINE_AT
+            ratio = _indel_ratio(q_chars, a0, a1, masks, a, v_bytes, at, at + v_rec[b, END] - v_rec[b, START])
+        else:
+            ratio = _indel_ratio(q_chars, a0, a1, masks, a, v_chars, v_rec[b, START], v_rec[b, END])
         qv, vv = q_rec[a, VAR], v_rec[b, VAR]
         out[k] = part_sim(
-            _indel_ratio(q_chars, q_rec[a, START], q_rec[a, END], masks, a, v_chars, v_rec[b, START], v_rec[b, END]),
+            ratio,
             qv >= 0 and qv == vv,
             qv >= 0 and vv >= 0 and qv != vv,
             q_rec[a, SKEL] == v_rec[b, SKEL],

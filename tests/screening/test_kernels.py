@@ -14,7 +14,9 @@ from smartsanctions.screening.kernels import (
     _lcs_with_masks,
     _match_masks,
     best_form_per_entry,
+    bucket_starts,
     candidate_pairs,
+    find_hashes,
     pair_sims,
     reached_parts,
     top_forms,
@@ -159,3 +161,17 @@ def test_pair_sims_reads_short_ascii_parts_from_their_records_and_others_from_th
         a, b = texts[qi[k]], texts[vi[k]]
         ratio = np.float32(Indel.normalized_similarity(a, b))
         assert got[k] == part_sim(ratio, False, False, False, False, False, False), (a, b)
+
+
+def test_find_hashes_finds_every_present_hash_and_only_those() -> None:
+    rng = np.random.default_rng(23)
+    table = np.unique(rng.integers(-(2**63), 2**63 - 1, 50_000, dtype=np.int64))
+    # extremes and crowded buckets: hashes sharing their top bits
+    table = np.unique(np.concatenate([table, [-(2**63), 2**63 - 1], (7 << 48) + np.arange(300)]))
+    absent = rng.integers(-(2**63), 2**63 - 1, 2_000, dtype=np.int64)
+    queries = np.concatenate([rng.choice(table, 2_000), absent, [-(2**63), 2**63 - 1, (7 << 48) + 301]])
+    got = find_hashes(table, bucket_starts(table), queries)
+    pos = np.minimum(np.searchsorted(table, queries), len(table) - 1)
+    assert np.array_equal(got, np.where(table[pos] == queries, pos, -1))
+    assert (got[:2_000] >= 0).all() and got[-1] == -1
+    assert np.array_equal(find_hashes(table[:0], bucket_starts(table[:0]), queries), np.full(len(queries), -1))

@@ -96,14 +96,6 @@ def _hashes(texts: Iterable[str]) -> np.ndarray:
     return pd.util.hash_array(arr, categorize=False).view(np.int64)
 
 
-def _find(table: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """Positions of ``hashes`` in the sorted ``table``, -1 where absent."""
-    if not len(table) or not len(hashes):
-        return np.full(len(hashes), -1, dtype=np.int64)
-    pos = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
-    return np.where(table[pos] == hashes, pos, -1)
-
-
 def _skel_key(part: Part) -> str:
     return part.skeleton if len(part.skeleton) >= 2 else "\x00" + part.text
 
@@ -210,18 +202,19 @@ def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _offsets(texts)
 
 
-def part_records(codes: Sequence[tuple[int, int, int, int, bool, bool]], texts: Sequence[str]) -> np.ndarray:
+def part_records(codes: Sequence[tuple[int, int, int, int, bool, bool]], texts: Sequence[str],
+                 inline: bool = True) -> np.ndarray:
     """Name parts as ``kernels.pair_sims``'s records (int32 rows): variant group (-1: none),
     skeleton and vowel-shape codes (positions in skel_hash, shape_hash), first letter, initial,
     romanised from an abjad, the span of the part's code points in ``code_points(texts)``, and
-    the text itself when it is short and ASCII."""
+    (``inline``: vocabulary parts) the text itself when it is short and ASCII."""
     off = _offsets(texts)
     rec = np.zeros((len(texts), kernels.RECORD_INTS), dtype=np.int32)
     if len(texts):
         rec[:, : kernels.START] = codes
         rec[:, kernels.START], rec[:, kernels.END] = off[:-1], off[1:]
     raw = rec.view(np.uint8)
-    for i, t in enumerate(texts):
+    for i, t in enumerate(texts if inline else ()):
         if len(t) <= kernels.INLINE_MAX and t.isascii():
             rec[i, kernels.INLINE] = 1
             raw[i, kernels.INLINE_AT : kernels.INLINE_AT + len(t)] = np.frombuffer(t.encode("ascii"), dtype=np.uint8)
@@ -236,6 +229,10 @@ def _unpack_strings(data: np.ndarray, off: np.ndarray) -> list[str]:
     text = data.tobytes().decode("utf-8", "surrogatepass")
     bounds = off.tolist()
     return [text[a:b] for a, b in pairwise(bounds)]
+
+
+_NO_VIDS = np.zeros(0, dtype=np.int32)
+_NO_SIMS = np.zeros(0, dtype=np.float32)
 
 
 class _QPart:
@@ -267,8 +264,8 @@ class _QPart:
         self.shape = shape
         self.kind = part.kind
         self.weight = weight
-        self.vids = np.zeros(0, dtype=np.int32)
-        self.wsims = np.zeros(0, dtype=np.float32)
+        self.vids = _NO_VIDS  # until _reach finds similar vocabulary parts
+        self.wsims = _NO_SIMS
         self.total = 0
 
 
@@ -283,7 +280,8 @@ class _QFeats:
     def __init__(self, parts: Sequence[_QPart]) -> None:
         texts = [p.text for p in parts]
         self.chars = code_points(texts)[0]
-        self.rec = part_records([(p.var, p.skel, p.shape, p.first, p.initial, p.abjad) for p in parts], texts)
+        self.rec = part_records([(p.var, p.skel, p.shape, p.first, p.initial, p.abjad) for p in parts], texts,
+                                inline=False)
         self.weight = np.array([p.weight for p in parts], dtype=np.float32)
 
 
@@ -331,6 +329,7 @@ class ScreeningIndex:
         # code_points of vocab_text and form_squash, on first use
         self._vocab_chars: np.ndarray | None = None
         self._squash_chars: tuple[np.ndarray, np.ndarray] | None = None
+        self._buckets: dict[str, np.ndarray] = {}  # kernels.bucket_starts of the sorted hash tables
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -536,18 +535,25 @@ class ScreeningIndex:
         keys = [_keys(p, query=True) for p in parts]
         # one hashing pass for everything looked up (each call has a fixed cost)
         hashed = _hashes([*(_skel_key(p) for p in parts), *(p.shape for p in parts), *chain.from_iterable(keys)])
-        skel = _find(self.skel_hash, hashed[:n])
-        shape = _find(self.shape_hash, hashed[n : 2 * n])
+        skel = self._find("skel_hash", hashed[:n])
+        shape = self._find("shape_hash", hashed[n : 2 * n])
         df = np.where(skel >= 0, self.skel_df[np.maximum(skel, 0)] if len(self.skel_df) else 1, 1)
         weights = self._weights(parts, df)
         qps = [_QPart(p, int(s), int(h), float(w))
                for p, s, h, w in zip(parts, skel.tolist(), shape.tolist(), weights.tolist(), strict=True)]
         if len(hashed) > 2 * n and len(self.key_hash):
             owner = np.repeat(np.arange(n, dtype=np.int64), [len(k) for k in keys])
-            self._reach(qps, owner, _find(self.key_hash, hashed[2 * n :]))
+            self._reach(qps, owner, self._find("key_hash", hashed[2 * n :]))
         # cached only when complete: searches in other threads may read the cache
         for p, qp in zip(parts, qps, strict=True):
             self._part_cache[p] = qp
+
+    def _find(self, table: str, hashes: np.ndarray) -> np.ndarray:
+        """Positions of ``hashes`` in the sorted hash table ``table`` (an attribute), -1 where absent."""
+        starts = self._buckets.get(table)
+        if starts is None:
+            starts = self._buckets[table] = kernels.bucket_starts(getattr(self, table))
+        return kernels.find_hashes(getattr(self, table), starts, hashes)
 
     def _reach(self, qps: list[_QPart], owner: np.ndarray, pos: np.ndarray) -> None:
         """The vocabulary parts similar enough to each query part, among those its keys (at

@@ -348,3 +348,30 @@ def reached_parts(key_ptr: np.ndarray, key_ids: np.ndarray, pos: np.ndarray, own
                 out_vid[n] = vids[i]
                 n += 1
     return out_owner[:n], out_vid[:n]
+
+
+BUCKET_BITS = 16
+
+
+def bucket_starts(table: np.ndarray) -> np.ndarray:
+    """For :func:`find_hashes`: where each bucket of hashes sharing their top ``BUCKET_BITS``
+    bits starts in the sorted int64 ``table``, and its end."""
+    shift = 64 - BUCKET_BITS
+    bounds = (np.arange(1 << BUCKET_BITS, dtype=np.int64) - (1 << (BUCKET_BITS - 1))) << shift
+    return np.append(np.searchsorted(table, bounds), len(table)).astype(np.int64)
+
+
+@njit(cache=True)
+def find_hashes(table: np.ndarray, starts: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Positions of ``hashes`` in the sorted ``table`` (-1 where absent): a scan of one small
+    bucket (``bucket_starts``) instead of a binary search whose every step misses the cache."""
+    out = np.full(len(hashes), -1, dtype=np.int64)
+    for k in range(len(hashes)):
+        h = hashes[k]
+        b = (h >> (64 - BUCKET_BITS)) + (1 << (BUCKET_BITS - 1))
+        for i in range(starts[b], starts[b + 1]):
+            if table[i] >= h:
+                if table[i] == h:
+                    out[k] = i
+                break
+    return out

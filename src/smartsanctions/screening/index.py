@@ -1,4 +1,4 @@
-"""The in-memory screening index: candidate retrieval by name-part keys, then vectorised scoring.
+"""The in-memory screening index: candidate retrieval by name-part keys, then exact scoring.
 
 Build: every name of every entry is analysed once (``names.analyse``). Distinct name parts form
 a vocabulary; each part is reachable through blocking keys (its consonant skeleton, the
@@ -10,7 +10,7 @@ Search works on batches (``search`` is a batch of one, so both give the same ans
 distinct query part is prepared once (its keys, and its similarity to the vocabulary parts they
 reach, in one element-wise pass; cached on the index), each query sums weighted similarities per
 name to pick the best ``RETRIEVE`` names, and all (query, candidate name) pairs of a batch are
-scored exactly (``names.compare``) in a few vectorised passes, then grouped per entry,
+scored exactly (``names.compare``'s rules; the hot loops compiled in ``kernels``), then grouped per entry,
 adjusted by date of birth, country, gender and identifiers, filtered by schema, and returned
 with explanations.
 

@@ -2,10 +2,10 @@
 
 Why by hand: a single query touches a few thousand postings and a hundred candidate names,
 so its cost in numpy is the fixed cost of a few hundred small array calls, not arithmetic;
-these loops do the same work in one compiled call each. The Indel ratio is here too (rapidfuzz
-has the same, but its batch call spends most of its time converting each Python string). They reproduce the numpy
-formulations exactly (same float32/float64 operations in the same order), so results are
-bit-identical to the vectorised versions they replaced.
+these loops do the same work in one compiled call each. The Indel ratio is here too: rapidfuzz
+computes the same, but its batch call spends most of its time converting each Python string.
+They reproduce the numpy formulations exactly (same float32/float64 operations in the same
+order), so results are bit-identical to the vectorised versions they replaced.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def pair_sims(qi: np.ndarray, vi: np.ndarray, q_rec: np.ndarray, q_chars: np.nda
 @njit(cache=True)
 def best_form_per_entry(counts: np.ndarray, forms: np.ndarray, scores: np.ndarray, form_ptr: np.ndarray,
                         form_names: np.ndarray, name_entry: np.ndarray, n_entries: int, cut: np.float32,
-                   keep_all: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                        keep_all: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per query (``counts[j]`` consecutive candidate ``forms`` with their ``scores``), the best
     form of each entry among the names of its candidate forms (the first one on ties), in entry
     order, keeping entries scoring at least ``cut`` (all if ``keep_all[j]``).

@@ -227,6 +227,8 @@ def _greedy_scores(m: np.ndarray, wq: np.ndarray, wc: np.ndarray, below: np.floa
             pairs += v >= below
             work[qi, :] = np.float32(-1.0)
             work[:, tj] = np.float32(-1.0)
+        # the longer name's unmatched parts count less (missing middle names, extra patronymics),
+        # once at least two parts agree: a one-word alias does not cover a full name
         several = pairs >= 2
         nq = np.sum(wq[p] > zero)
         nc = np.sum(wc[p] > zero)

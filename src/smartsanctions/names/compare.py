@@ -98,7 +98,7 @@ class PartArrays:
 
 
 @njit(cache=True)
-def stretch(sim: np.float32) -> np.float32:
+def _stretch(sim: np.float32) -> np.float32:
     """Raw similarity rescaled so that ``STRETCH_FROM`` and below count as nothing (float32)."""
     return max((sim - np.float32(STRETCH_FROM)) / np.float32(1.0 - STRETCH_FROM), np.float32(0.0))
 
@@ -124,7 +124,7 @@ def part_sim(ratio: np.float32, same_var: bool, diff_var: bool, same_skel: bool,
         sim = max(sim, np.float32(VARIANT_SIM))
     if initials:
         sim = max(sim, np.float32(INITIAL_SIM))
-    return min(stretch(sim), np.float32(0.99))
+    return min(_stretch(sim), np.float32(0.99))
 
 
 @njit(cache=True)
@@ -149,7 +149,7 @@ def combine(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_
 def _one_word_scores(ratio: np.ndarray) -> np.ndarray:
     out = np.empty(len(ratio), dtype=np.float32)
     for i in range(len(ratio)):
-        out[i] = min(stretch(ratio[i]), np.float32(1.0))
+        out[i] = min(_stretch(ratio[i]), np.float32(1.0))
     return out
 
 
@@ -230,8 +230,11 @@ def _greedy_scores(m: np.ndarray, wq: np.ndarray, wc: np.ndarray, below: np.floa
         # the longer name's unmatched parts count less (missing middle names, extra patronymics),
         # once at least two parts agree: a one-word alias does not cover a full name
         several = pairs >= 2
-        nq = np.sum(wq[p] > zero)
-        nc = np.sum(wc[p] > zero)
+        nq = nc = 0
+        for i in range(nq_parts):
+            nq += wq[p, i] > zero
+        for t in range(n_t):
+            nc += wc[p, t] > zero
         num_q = den_q = num_c = den_c = zero
         for i in range(nq_parts):
             w = wq[p, i] * discount if several and nq > nc and best_q[i] < below else wq[p, i]

@@ -10,9 +10,9 @@ Search works on batches (``search`` is a batch of one, so both give the same ans
 distinct query part is prepared once (its keys, and its similarity to the vocabulary parts they
 reach, in one element-wise pass; cached on the index), each query sums weighted similarities per
 name to pick the best ``RETRIEVE`` names, and all (query, candidate name) pairs of a batch are
-scored exactly (``names.compare``'s rules; the hot loops compiled in ``kernels``), then grouped per entry,
-adjusted by date of birth, country, gender and identifiers, filtered by schema, and returned
-with explanations.
+scored exactly (``names.compare``'s rules; the hot loops compiled in ``kernels``), then
+grouped per entry, adjusted by date of birth, country, gender and identifiers, filtered by
+schema, and returned with explanations.
 
 Storage: ``to_bytes`` writes flat numpy arrays and string tables (no pickled objects), so
 ``from_bytes`` costs little more than decoding the strings; entries are decoded when first used.
@@ -620,9 +620,10 @@ class ScreeningIndex:
     def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray],
                as_one: tuple[np.ndarray, np.ndarray],
                key_hash: np.ndarray, keep_all: np.ndarray, floor: float) -> list[_Scored]:
-        """Exact name scores of every query's candidate names: the distinct part pairs of the
-        whole batch compared once, then one vectorised pass per query part count: per query, the best-scoring name of each entry (only those
-        that can still reach ``floor``, unless ``keep_all``) and the (C, Q, T) part similarities."""
+        """Exact name scores of every query's candidate names: each query's distinct part pairs
+        compared once, then one vectorised pass per query part count: per query, the
+        best-scoring name of each entry (only those that can still reach ``floor``, unless
+        ``keep_all``) and the (C, Q, T) part similarities."""
         empty = np.zeros(0, dtype=np.int64)
         out: list[_Scored] = [(empty, np.zeros(0), empty, np.zeros((0, 0, 0), np.float32)) for _ in qparts]
         local: dict[_QPart, int] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from followthemoney import model
 
@@ -110,6 +112,30 @@ def test_round_trip_bytes(index: ScreeningIndex) -> None:
 def test_search_many(index: ScreeningIndex) -> None:
     res = index.search_many([Query("Bashar al-Assad"), Query(""), Query("Vladimir Putin")])
     assert [r[0].entry.id if r else None for r in res] == ["un-sc:SYi.001", None, "us-sdn:7"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_search_many_pauses_the_cyclic_gc_and_restores_it(index: ScreeningIndex, enabled: bool) -> None:
+    seen: list[bool] = []
+    screen = index._screen
+
+    def spy(queries: list[Query], *args: object) -> object:
+        seen.append(gc.isenabled())
+        if queries[0].name == "boom":
+            raise RuntimeError("boom")
+        return screen(queries, *args)  # type: ignore[arg-type]
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        index._screen = spy  # type: ignore[method-assign,assignment]
+        index.search_many([Query("Bashar al-Assad")])
+        assert seen == [False] and gc.isenabled() is enabled
+        with pytest.raises(RuntimeError):  # restored on failure too
+            index.search_many([Query("boom")])
+        assert gc.isenabled() is enabled
+    finally:
+        del index._screen
+        gc.enable()
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "!!!", "?" * 10_000, "Bashar" * 2000, "a\x00b\x07c", "Bashar Путин 金正恩",

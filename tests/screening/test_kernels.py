@@ -14,6 +14,7 @@ from smartsanctions.screening.kernels import (
     _lcs_with_masks,
     _match_masks,
     best_form_per_entry,
+    best_matches,
     bucket_starts,
     candidate_pairs,
     find_hashes,
@@ -119,6 +120,26 @@ def test_best_form_per_entry_keeps_each_entrys_best_name_in_entry_order(keep_all
         assert got == expected
         start += c
     assert ptr[-1] > 0
+
+
+def test_best_matches_are_the_best_allowed_names_by_score_ties_to_the_lower_entry() -> None:
+    rng = np.random.default_rng(13)
+    name_entry = np.arange(400, dtype=np.int32) // 2  # two names per entry
+    entry_schema = rng.integers(0, 3, 200).astype(np.int16)
+    schema_ok = np.array([True, False, True])
+    for trial in range(20):
+        names = np.sort(rng.choice(400, 60, replace=False)).astype(np.int32)  # entry order
+        # few distinct scores: many ties; 0.7 is not exact in float32, so the floor's type matters
+        scores = rng.choice(np.array([0.5, 0.7, 0.9, 1.0], dtype=np.float32), 60)
+        floor, limit = (0.7, 100) if trial % 2 else (0.5, 10)
+        top = best_matches(scores, names, name_entry, entry_schema, schema_ok, np.float32(floor), limit)
+        allowed = [i for i in range(60) if scores[i] >= np.float32(floor) and schema_ok[entry_schema[name_entry[names[i]]]]]
+        expected = sorted(allowed, key=lambda i: (-scores[i], name_entry[names[i]]))[:limit]
+        assert top.tolist() == expected
+        if trial % 2:  # a score equal to the floor is kept
+            assert any(scores[i] == np.float32(0.7) for i in top)
+        else:  # the limit holds
+            assert len(top) == 10
 
 
 def test_lcs_both_ways_gives_rapidfuzz_indel_ratio_bit_for_bit() -> None:

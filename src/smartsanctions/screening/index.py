@@ -20,9 +20,11 @@ Storage: ``to_bytes`` writes flat numpy arrays and string tables (no pickled obj
 
 from __future__ import annotations
 
+import gc
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from itertools import chain, pairwise
@@ -54,7 +56,15 @@ from smartsanctions.names.compare import (
 )
 
 from . import kernels
-from .kernels import best_form_per_entry, candidate_pairs, indel_ratios, pair_sims, reached_parts, top_forms
+from .kernels import (
+    best_form_per_entry,
+    best_matches,
+    candidate_pairs,
+    indel_ratios,
+    pair_sims,
+    reached_parts,
+    top_forms,
+)
 from .model import IndexEntry, Match, Query
 from .scoring import (
     birth_date_feature,
@@ -85,6 +95,20 @@ def _org_flag(schema: str | None) -> bool | None:
 
 _FORMAT = 7
 _MAGIC = b"SSIX"
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Screening makes many small objects (results, cached name analyses) and no reference
+    cycles, so the cyclic collector finds nothing; but its full passes rescan every cached
+    analysis, which took up to a third of a batch's time (bench/screening_speed.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _hashes(texts: Iterable[str]) -> np.ndarray:
@@ -624,8 +648,10 @@ class ScreeningIndex:
         compared once, then one vectorised pass per query part count: per query, the
         best-scoring name of each entry (only those that can still reach ``floor``, unless
         ``keep_all``) and the (C, Q, T) part similarities."""
-        empty = np.zeros(0, dtype=np.int64)
-        out: list[_Scored] = [(empty, np.zeros(0), empty, np.zeros((0, 0, 0), np.float32)) for _ in qparts]
+        # as kernels.best_form_per_entry types them
+        none: _Scored = (np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int32),
+                         np.zeros((0, 0, 0), np.float32))
+        out = [none for _ in qparts]
         local: dict[_QPart, int] = {}
         by_len: dict[int, list[int]] = {}
         for j, (qps, cand) in enumerate(zip(qparts, cands, strict=True)):
@@ -709,10 +735,11 @@ class ScreeningIndex:
         batch, candidates of ``CHUNK`` queries scored together. Results equal ``search``'s."""
         distinct = list(dict.fromkeys(queries))
         found: dict[Query, list[Match]] = {}
-        for start in range(0, len(distinct), CHUNK):
-            chunk = distinct[start : start + CHUNK]
-            for q, res in zip(chunk, self._screen(chunk, threshold, limit, min_score), strict=True):
-                found[q] = res
+        with _cyclic_gc_paused():
+            for start in range(0, len(distinct), CHUNK):
+                chunk = distinct[start : start + CHUNK]
+                for q, res in zip(chunk, self._screen(chunk, threshold, limit, min_score), strict=True):
+                    found[q] = res
         return [found[q] for q in queries]
 
     def _screen(self, queries: Sequence[Query], threshold: float, limit: int,
@@ -735,18 +762,18 @@ class ScreeningIndex:
     def _results(self, query: Query, an: AnalysedName, scored_names: _Scored, threshold: float, limit: int,
                  floor: float) -> list[Match]:
         rows, scores, names, m = scored_names
-        ents = self.name_entry[names]
-        ok = self._schema_ok(query.schema)[self.entry_schema[ents]]
-        rows, scores, names, ents = rows[ok], scores[ok], names[ok], ents[ok]
         ranked: list[tuple[float, int, int, int, float, dict[str, Any]]]  # score, entry, name, row, name score, feats
         if query.birth_date or query.country or query.gender or query.identifiers:
-            ranked = self._rank_with_features(query, rows, scores, names, ents, floor)
+            ents = self.name_entry[names]
+            ok = self._schema_ok(query.schema)[self.entry_schema[ents]]
+            ranked = self._rank_with_features(query, rows[ok], scores[ok], names[ok], ents[ok], floor)
         else:
-            keep = np.flatnonzero(scores >= floor)
             # entries are in id order, so ties go to the lower id
-            top = keep[np.lexsort((ents[keep], -scores[keep]))[:limit]]
+            top = best_matches(scores, names, self.name_entry, self.entry_schema, self._schema_ok(query.schema),
+                               np.float32(floor), limit)
             ranked = [(s, ei, ni, row, s, {}) for s, ei, ni, row in zip(
-                scores[top].tolist(), ents[top].tolist(), names[top].tolist(), rows[top].tolist(), strict=True)]
+                scores[top].tolist(), self.name_entry[names[top]].tolist(), names[top].tolist(), rows[top].tolist(),
+                strict=True)]
         results = []
         for score, ei, ni, row, name_score, feats in ranked[:limit]:
             entry = self.entries[ei]

@@ -248,6 +248,30 @@ def best_form_per_entry(counts: np.ndarray, forms: np.ndarray, scores: np.ndarra
     return out_ptr, out_rows[: out_ptr[n_queries]], out_scores[: out_ptr[n_queries]], out_names[: out_ptr[n_queries]]
 
 
+@njit(cache=True)
+def best_matches(scores: np.ndarray, names: np.ndarray, name_entry: np.ndarray, entry_schema: np.ndarray,
+                 schema_ok: np.ndarray, floor: np.float32, limit: int) -> np.ndarray:
+    """Positions of the best ``limit`` of one query's names (one per entry, in entry order, as
+    :func:`best_form_per_entry` gives them) that score at least ``floor`` and whose entry's
+    schema ``schema_ok`` allows: by score, ties to the earlier position (the lower entry)."""
+    pick = np.empty(len(scores), dtype=np.int64)
+    n = 0
+    for i in range(len(scores)):
+        if scores[i] >= floor and schema_ok[entry_schema[name_entry[names[i]]]]:
+            pick[n] = i
+            n += 1
+    m = min(limit, n)
+    # a selection: a query keeps ten or so of a few hundred names
+    for k in range(m):
+        best = k
+        for t in range(k + 1, n):
+            if scores[pick[t]] > scores[pick[best]] or (
+                    scores[pick[t]] == scores[pick[best]] and pick[t] < pick[best]):
+                best = t
+        pick[k], pick[best] = pick[best], pick[k]
+    return pick[:m]
+
+
 _HASH_MUL = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
 
 

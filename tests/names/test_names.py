@@ -64,6 +64,20 @@ def test_surname_written_first_runs_into_the_given_names() -> None:
     assert pair.score >= DEFAULT_THRESHOLD
 
 
+def test_a_given_name_that_is_only_a_prefix_joins_the_surname() -> None:
+    """'SAMAD, Abdul' is Abdul Samad, one name (abd al-Samad), as 'ACHEKZAI, Abdul Samad' writes
+    it; 'YASIR, Abu' is the kunya Abu Yasir. With more given names the prefix stays put."""
+    assert analyse("SAMAD, Abdul").texts == ("abdsamad",) and analyse("SAMAD, Abdul").surname_first == 0
+    assert analyse("YASIR, Abu").texts == ("abuyasir",)
+    assert analyse("ACHEKZAI, Abdul Samad").texts == ("achekzai", "abdsamad")
+    assert analyse("QAYYUM, Muhammad Tabish Abdul").texts[0] == "qayyum"
+    assert analyse("SAMAD, Hamid").texts == ("samad", "hamid")  # not a prefix: unchanged
+    assert analyse("ABDUL, Samad").texts == ("abdsamad",)  # written in speaking order already
+    assert compare_names("SAMAD, Abdul", "Abdul Samad").score >= DEFAULT_THRESHOLD
+    assert compare_names("SAMAD, Abdul", "ACHEKZAI, Abdul Samad").score > compare_names(
+        "SAMAD, Hamid", "ACHEKZAI, Abdul Samad").score
+
+
 def test_missing_middle_name_and_initials() -> None:
     assert compare_names("Bashar Hafez al-Assad", "Bashar al-Assad").score >= 0.85
     assert compare_names("John Smith", "J. Smith").score >= 0.8

@@ -275,6 +275,24 @@ def test_a_surname_written_first_is_found_run_together_with_the_given_names() ->
     assert index.search(Query("ABEDSHAHI, Omid", schema="Person"), min_score=0.0)[0].entry.id == "z999"
 
 
+def test_parts_of_one_consonant_meet_their_vowel_variants() -> None:
+    """'AUS' / 'AOUS' and 'CHOI' / 'CHOE' have one consonant each (skeletons s, S): no skeleton
+    key to share, so their vowel shapes (Vs, chV) join them; a part of another shape stays out."""
+    index = ScreeningIndex.build([IndexEntry("a", "", "Person", ("Aous",)), IndexEntry("c", "", "Person", ("Choe",)),
+                                  IndexEntry("o", "", "Person", ("Osa",))])
+    assert [m.entry.id for m in index.search(Query("Aus"), min_score=0.0)] == ["a"]
+    assert [m.entry.id for m in index.search(Query("Choi"), min_score=0.0)] == ["c"]
+
+
+def test_a_compound_of_short_skeleton_is_found_by_its_letters() -> None:
+    """'MAESAI' and 'MAE SAI' (skeleton ms, too short to key on) meet through the exact letters
+    of the joined pair."""
+    index = ScreeningIndex.build([IndexEntry("m", "", "Company", ("MAE SAI",)),
+                                  IndexEntry("x", "", "Company", ("WIDGETS",))])
+    found = index.search(Query("MAESAI", schema="Company"), min_score=0.0)
+    assert [m.entry.id for m in found] == ["m"] and found[0].score >= DEFAULT_THRESHOLD
+
+
 def test_one_consonant_replaced_in_a_short_skeleton_is_found() -> None:
     """'VISCAYA' / 'VIZCAYA' share no skeleton (vsk / vzk), prefix or variant group: only the key of
     the skeleton with the replaced consonant left out ('vk', middle consonant) joins them. Which

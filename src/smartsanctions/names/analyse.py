@@ -111,7 +111,7 @@ def _merge(tokens: list[str], is_org: bool) -> tuple[list[tuple[str, str]], list
             prev, kind = kept.pop()
             kept.append((prev + "din", kind))
             continue
-        if tok in t.joining or tok in ("abd", "abdul", "abdel", "abdal", "abdol", "abdoul"):
+        if tok in t.joining or tok in _ABD_WORDS:
             pending += "abu" if tok in t.joining and tok.startswith(("ab", "ou", "ob")) else (
                 "umm" if tok in t.joining else "abd")
             continue
@@ -130,6 +130,7 @@ def _merge(tokens: list[str], is_org: bool) -> tuple[list[tuple[str, str]], list
     return kept, dropped
 
 
+_ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdoul"})
 _LEGAL_FORMS = frozenset({"llc", "ltd", "limited", "inc", "corp", "corporation", "company", "co", "gmbh", "plc",
                           "jsc", "ojsc", "pjsc", "cjsc", "ooo", "sarl", "srl", "spa", "fze", "fzco", "llp", "bv"})
 
@@ -147,13 +148,32 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     tokens, script, abjad = _romanise(text)
     if is_org is None:
         is_org = len(tokens) > 1 and any(t in _LEGAL_FORMS for t in tokens[1:])
-    merged, dropped = _merge(tokens, is_org)
+    spoken = None if is_org or not tokens or not _joins_next(tokens[-1]) else _spoken_tokens(text)
+    merged, dropped = _merge(spoken or tokens, is_org)
     merged = fewest_org_terms(merged, MAX_TOKENS, lambda m: m[1] == ORG_TERM)
     from_abjad = bool(abjad) and script in ("arabic", "hebrew")
     parts = tuple(_part(tok, kind, from_abjad) for tok, kind in merged)
     # ``text`` is clean already (unless it was cut short): its key is its case fold
     key = simple_key(text) if len(text) >= MAX_NAME_CHARS else text.casefold()
-    return AnalysedName(name, key, script, parts, tuple(dropped), _surname_first(text, is_org, len(parts)))
+    surname_first = 0 if spoken else _surname_first(text, is_org, len(parts))
+    return AnalysedName(name, key, script, parts, tuple(dropped), surname_first)
+
+
+def _joins_next(token: str) -> bool:
+    """An 'abu', 'umm' or 'abd' that makes one name with the word after it."""
+    return token in tables().joining or token in _ABD_WORDS
+
+
+def _spoken_tokens(text: str) -> list[str] | None:
+    """The tokens of "SAMAD, Abdul" in speaking order: a given name that is only a prefix
+    joins the surname ('Abdul Samad'). None for other names. (Where more given names come
+    first, 'QAYYUM, Muhammad Tabish Abdul', the lists' other spellings mostly drop the prefix:
+    'QAYYUUM, Tabish'.)"""
+    head, comma, given = text.partition(",")
+    given_tokens = _romanise(given)[0]
+    if not comma or len(given_tokens) != 1:
+        return None
+    return given_tokens + _romanise(head)[0]
 
 
 def _surname_first(text: str, is_org: bool, n_parts: int) -> int:

@@ -93,7 +93,7 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 7
+_FORMAT = 8
 _MAGIC = b"SSIX"
 
 
@@ -140,14 +140,16 @@ def _keys(part: Part, query: bool) -> list[str]:
     if part.kind == INITIAL:
         return []
     sk = part.skeleton
-    keys = ["s" + sk] if len(sk) >= 2 else ["t" + part.text]
+    # a part of one consonant or none ('aus', 'choi') also meets the parts that differ from it
+    # only in vowels ('aous', 'choe'): few parts share so short a shape
+    keys = ["s" + sk] if len(sk) >= 2 else ["t" + part.text, "h" + part.shape]
     if part.variant >= 0:
         keys.append(f"v{part.variant}")
     if len(part.text) >= 5:
         keys.append("p" + part.text[:4])
     dels = _deletions(sk)
     if query and part.kind == NAME and len(part.text) >= COMPOUND_QUERY_CHARS:
-        keys.extend(_compound_keys(sk, dels, query=True))
+        keys.extend(_compound_keys(part.text, sk, dels, query=True))
     # both sides: a consonant replaced
     keys.extend("d" + d for d in (dels if len(sk) >= 4 else _deletions(sk, tagged=True)))
     if query:
@@ -157,12 +159,13 @@ def _keys(part: Part, query: bool) -> list[str]:
     return keys
 
 
-def _compound_keys(sk: str, dels: list[str], query: bool) -> list[str]:
+def _compound_keys(text: str, sk: str, dels: list[str], query: bool) -> list[str]:
     """Keys between a joined pair of indexed parts and a long query part ('J' skeleton ``sk``,
     'K' one consonant deleted: ``dels``), apart from the ordinary keys: an ordinary query part
-    does not reach the joined pairs, so they add no noise to ordinary retrieval."""
+    does not reach the joined pairs, so they add no noise to ordinary retrieval. A skeleton
+    too short to tell parts apart ('maesai': ms) meets only the same ``text``."""
     if len(sk) < 3:
-        return []
+        return ["J:" + text]
     if query:
         return ["J" + sk, "K" + sk, *("K" + d for d in dels), *("J" + d for d in dels)]
     return ["J" + sk, *("K" + d for d in dels)]
@@ -458,7 +461,7 @@ class ScreeningIndex:
                 for k in dict.fromkeys(_keys(p, query=False)):
                     by_key.setdefault(k, []).append(v)
         for v in dict.fromkeys(v for v, _ in compounds):
-            for k in _compound_keys(parts[v].skeleton, _deletions(parts[v].skeleton), query=False):
+            for k in _compound_keys(parts[v].text, parts[v].skeleton, _deletions(parts[v].skeleton), query=False):
                 by_key.setdefault(k, []).append(v)
         key_h = _hashes(by_key)
         order = np.argsort(key_h, kind="stable")

@@ -305,3 +305,12 @@ def test_one_consonant_replaced_in_a_short_skeleton_is_found() -> None:
     assert _deletions("vsk", tagged=True) == ["vk2", "vs3"]
     assert not set(_deletions("vsk", tagged=True)) & set(_deletions("vkt", tagged=True))
     assert set(_deletions("vsk")) & set(_deletions("vkt")) == {"vk"}  # untagged, they would meet
+
+
+def test_forgetting_prepared_parts_changes_nothing_but_the_cache(index: ScreeningIndex) -> None:
+    before = [(m.entry.id, m.score) for m in index.search(Query("Mahir al-Asad"))]
+    assert index.prepared_parts > 0
+    index.forget_prepared_parts()
+    assert index.prepared_parts == 0
+    assert [(m.entry.id, m.score) for m in index.search(Query("Mahir al-Asad"))] == before
+    assert index.prepared_parts > 0

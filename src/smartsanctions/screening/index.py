@@ -487,6 +487,10 @@ class ScreeningIndex:
         """Distinct query name parts prepared so far (cached until ``PART_CACHE`` is reached)."""
         return len(self._part_cache)
 
+    def forget_prepared_parts(self) -> None:
+        """Empty the cache of prepared query parts (results do not change, only speed)."""
+        self._part_cache.clear()
+
     @property
     def identifiers(self) -> dict[str, list[int]]:
         if self._identifiers is None:

@@ -180,6 +180,35 @@ def test_entries_from_records() -> None:
     assert hit.entry is wife and hit.relation == "wife of Maher al-Assad (gb-ofsi:1)"
 
 
+def test_parsed_records_and_stored_entities_map_to_the_same_entry() -> None:
+    """One mapping from an entity's properties to a screenable party, whether the entity comes
+    from a parser or from the store; weak aliases are not screened."""
+    from smartsanctions.screening.service import entry_for_entity
+
+    person = model.make_entity("Person")
+    person.id = "us-sdn:9"
+    person.add("name", "Ali Mamlouk")
+    person.add("alias", "Ali Mamluk")
+    person.add("weakAlias", "Abu Ali")
+    person.add("birthCountry", "sy")
+    person.add("passportNumber", "P1")
+    person.add("idNumber", "N2")
+    [parsed] = entries_from_records([Record(id="us-sdn:9", target=person)])
+    stored = entry_for_entity(person.to_dict(), ("us-sdn",))
+    assert parsed == stored
+    assert parsed.names == ("Ali Mamlouk", "Ali Mamluk") and parsed.countries == ("sy",)
+    assert parsed.identifiers == ("P1", "N2")
+    nameless = model.make_entity("Person")
+    nameless.id = "x"
+    nameless.add("firstName", "Rami")
+    nameless.add("lastName", "Makhlouf")
+    by_parts = entry_for_entity(nameless.to_dict(), ("x",))
+    assert by_parts is not None and by_parts.names == ("Rami Makhlouf",)
+    nameless.pop("firstName")
+    nameless.pop("lastName")
+    assert entry_for_entity(nameless.to_dict(), ("x",)) is None
+
+
 BATCH = [Query("Bashar al-Assad"), Query("Bachar el Asad", birth_date="1965-09-11", country="SY"),
          Query("Mahir Assad"), Query("Путин Владимир"), Query(""), Query("Some Ship", schema="Vessel",
          identifiers=("IMO9123456",)), Query("ACME TRADING LLC", schema="Company"), Query("Mohammed Ali Hussein"),

@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from smartsanctions.consolidate.features import ID_PROPS
 from smartsanctions.screening.index import DEFAULT_THRESHOLD
 from smartsanctions.screening.model import Query
-from smartsanctions.screening.service import ID_PROPS, LoadedIndex, load_index, screen
+from smartsanctions.screening.service import LoadedIndex, load_index, screen
 from smartsanctions.store.queries import data_version
 from smartsanctions.store.schema import source_list
 
-NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "firstName", "lastName")
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MAX_NAMES = 6  # names screened per query; more add latency, rarely recall
 

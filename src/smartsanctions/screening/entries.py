@@ -9,63 +9,60 @@ a relative of someone ("brother of Bashar al-Assad") carries that relation too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from smartsanctions.consolidate.features import COUNTRY_PROPS, ID_PROPS, NAME_PROPS
 
 from .model import IndexEntry
 
-NAME_PROPS = ("name", "alias", "weakAlias", "previousName", "firstName", "lastName")
-ID_PROPS = ("idNumber", "passportNumber", "taxNumber", "registrationNumber", "imoNumber", "innCode",
-            "ogrnCode", "swiftBic", "leiCode", "vatCode", "mmsi", "callSign", "serialNumber")
-COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "birthCountry", "flag")
+# Weak aliases (OFAC's "weak a.k.a.": short nicknames, common words) are not screened: on their
+# own they would alert on ordinary names. The consolidation keeps them as weak evidence.
 SCREENABLE = frozenset({"Person", "Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Airplane"})
 
 
-def _values(proxy: Any, prop: str) -> list[str]:
-    try:
-        return list(proxy.get(prop, quiet=True))
-    except Exception:  # noqa: BLE001 - a property the schema lacks
-        return []
+def _values(props: Mapping[str, Sequence[str]], names: Iterable[str], lower: bool = False) -> tuple[str, ...]:
+    """The distinct values of properties ``names``, in order."""
+    seen: dict[str, None] = {}
+    for name in names:
+        for value in props.get(name, ()):
+            seen.setdefault(value.lower() if lower else value, None)
+    return tuple(seen)
 
 
-def _names(proxy: Any) -> tuple[str, ...]:
-    out: list[str] = []
-    for prop in ("name", "alias", "weakAlias", "previousName"):
-        out.extend(_values(proxy, prop))
-    if not out:
-        first = " ".join(_values(proxy, "firstName"))
-        last = " ".join(_values(proxy, "lastName"))
-        if (first + last).strip():
-            out.append(f"{first} {last}".strip())
-    return tuple(dict.fromkeys(n for n in out if n.strip()))
+def _names(props: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    names = _values(props, NAME_PROPS)
+    if not names:  # a party known only by its name parts
+        full = " ".join((*props.get("firstName", ()), *props.get("lastName", ()))).strip()
+        names = (full,) if full else ()
+    return tuple(n for n in names if n.strip())
+
+
+def entry_of_entity(entity_id: str, schema: str, props: Mapping[str, Sequence[str]], datasets: tuple[str, ...],
+                    extra_ids: tuple[str, ...] = (), relation: str | None = None,
+                    listed: bool = True) -> IndexEntry | None:
+    """One FtM entity (its properties) as a screenable party; None if it has no name."""
+    names = _names(props)
+    if not names:
+        return None
+    return IndexEntry(
+        id=entity_id,
+        caption=(props.get("name") or names)[0],
+        schema=schema,
+        names=names,
+        birth_dates=_values(props, ("birthDate",)),
+        countries=_values(props, COUNTRY_PROPS, lower=True),
+        identifiers=tuple(dict.fromkeys((*_values(props, ID_PROPS), *extra_ids))),
+        datasets=datasets,
+        gender=next(iter(props.get("gender", ())), None),
+        relation=relation,
+        listed=listed,
+        topics=_values(props, ("topics",)),
+    )
 
 
 def _dataset(record_id: str) -> str:
     return record_id.split(":", 1)[0]
-
-
-def entry_of_proxy(proxy: Any, record_id: str, relation: str | None = None, listed: bool = True) -> IndexEntry | None:
-    schema = proxy.schema.name
-    names = _names(proxy)
-    if not names:
-        return None
-    countries = tuple(dict.fromkeys(c.lower() for p in COUNTRY_PROPS for c in _values(proxy, p)))
-    idents = tuple(dict.fromkeys(v for p in ID_PROPS for v in _values(proxy, p)))
-    genders = _values(proxy, "gender")
-    return IndexEntry(
-        id=proxy.id or record_id,
-        caption=names[0],
-        schema=schema,
-        names=names,
-        birth_dates=tuple(dict.fromkeys(_values(proxy, "birthDate"))),
-        countries=countries,
-        identifiers=idents,
-        datasets=(_dataset(record_id),),
-        gender=genders[0] if genders else None,
-        relation=relation,
-        listed=listed,
-        topics=tuple(_values(proxy, "topics")),
-    )
 
 
 def entries_from_records(records: Iterable[Any]) -> list[IndexEntry]:
@@ -75,7 +72,7 @@ def entries_from_records(records: Iterable[Any]) -> list[IndexEntry]:
         target = record.target
         if target.schema.name not in SCREENABLE:
             continue
-        caption = (_names(target) or (record.id,))[0]
+        caption = (_names(target.properties) or (record.id,))[0]
         own_relations: list[str] = []
         for k, mention in enumerate(getattr(record, "mentions", []) or []):
             if mention.kind not in ("family", "associate"):
@@ -93,7 +90,8 @@ def entries_from_records(records: Iterable[Any]) -> list[IndexEntry]:
                 relation=f"{mention.relationship} of {caption} ({record.id})",
                 listed=False,
             ))
-        entry = entry_of_proxy(target, record.id, "; ".join(own_relations) or None)
+        entry = entry_of_entity(target.id or record.id, target.schema.name, target.properties,
+                                (_dataset(record.id),), relation="; ".join(own_relations) or None)
         if entry is not None:
             out.append(entry)
     return out

@@ -93,7 +93,7 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 8
+_FORMAT = 9
 _MAGIC = b"SSIX"
 
 

@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from sqlalchemy import Connection, Engine, select
 
 from smartsanctions import __version__
 from smartsanctions.consolidate.views import has_consolidation
+from smartsanctions.screening.entries import entry_of_entity
 from smartsanctions.screening.index import _FORMAT as INDEX_FORMAT
 from smartsanctions.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from smartsanctions.screening.model import IndexEntry, Match, Query
@@ -27,39 +27,15 @@ from smartsanctions.store.queries import current_records, data_version
 from smartsanctions.store.schema import canonical_entity, canonical_relation
 from smartsanctions.store.views import EDGE_ENDS
 
-NAME_PROPS = ("name", "alias", "previousName")
-ID_PROPS = ("passportNumber", "idNumber", "registrationNumber", "imoNumber", "taxNumber", "innCode", "swiftBic")
-COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 CACHE_ENV = "SMARTSANCTIONS_CACHE"
-
-
-def _values(props: dict[str, list[str]], names: Iterable[str]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for name in names:
-        for value in props.get(name, []):
-            seen.setdefault(value, None)
-    return tuple(seen)
 
 
 def entry_for_entity(
     entity: dict[str, Any], datasets: tuple[str, ...], extra_ids: tuple[str, ...] = (), relation: str | None = None
-) -> IndexEntry:
-    props = entity["properties"]
-    names = _values(props, NAME_PROPS)
-    return IndexEntry(
-        id=entity["id"],
-        caption=(props.get("name") or [entity["id"]])[0],
-        schema=entity["schema"],
-        names=names,
-        birth_dates=tuple(props.get("birthDate", [])),
-        countries=_values(props, COUNTRY_PROPS),
-        identifiers=_values(props, ID_PROPS) + extra_ids,
-        datasets=datasets,
-        gender=(props.get("gender") or [None])[0],
-        relation=relation,
-        listed=relation is None,
-        topics=tuple(props.get("topics", [])),
-    )
+) -> IndexEntry | None:
+    """A stored entity as a screenable party: unlisted (a relative or associate) when it has a ``relation``."""
+    return entry_of_entity(entity["id"], entity["schema"], entity["properties"], datasets, extra_ids, relation,
+                           listed=relation is None)
 
 
 def relatives_of(
@@ -85,7 +61,9 @@ def relatives_of(
             party = parties[left]
         else:
             continue
-        found.append(entry_for_entity(party, datasets, relation=relation))
+        entry = entry_for_entity(party, datasets, relation=relation)
+        if entry is not None:
+            found.append(entry)
     return found
 
 
@@ -95,7 +73,8 @@ def entries_for_record(record_id: str, list_id: str, caption: str, entities: lis
     idents = tuple(
         n for e in entities if e["schema"] in ("Identification", "Passport") for n in e["properties"].get("number", [])
     )
-    return [entry_for_entity(entities[0], datasets, extra_ids=idents), *relatives_of(entities, record_id, caption, datasets)]
+    target = entry_for_entity(entities[0], datasets, extra_ids=idents)
+    return [*([target] if target else []), *relatives_of(entities, record_id, caption, datasets)]
 
 
 def entries_from_store(conn: Connection) -> list[IndexEntry]:
@@ -147,7 +126,8 @@ def entries_from_canonical(conn: Connection) -> list[IndexEntry]:
         idents = tuple(n for ident in data.get("identifications", []) for n in ident.get("number", []))
         relation = "; ".join(sorted(set(relations[cid]))) if not row.listed else None
         entry = entry_for_entity(entity, tuple(data.get("datasets", [])), extra_ids=idents, relation=relation)
-        entries.append(entry)
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 

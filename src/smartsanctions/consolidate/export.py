@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from followthemoney import model
 from sqlalchemy import Connection, select
 
+from smartsanctions.store.export import party_columns
 from smartsanctions.store.schema import canonical_entity, canonical_relation
 
 CSV_COLUMNS = ("id", "schema", "caption", "names", "birth_dates", "countries", "lists", "authorities", "programs",
@@ -132,9 +133,7 @@ def write_canonical_csv(conn: Connection, handle: TextIO) -> int:
                 "id": row.id,
                 "schema": row.schema,
                 "caption": row.caption,
-                "names": "; ".join(sorted(set(props.get("name", []) + props.get("alias", [])))),
-                "birth_dates": "; ".join(props.get("birthDate", [])),
-                "countries": "; ".join(sorted(set(props.get("nationality", []) + props.get("country", [])))),
+                **party_columns(props),
                 "lists": "; ".join(data["datasets"]),
                 "authorities": "; ".join(sorted(data["authorities"])),
                 "programs": "; ".join(sorted({p for s in sanctions for p in s["program"]})),

@@ -33,16 +33,23 @@ def _write_ftm(conn: Connection, handle: TextIO) -> int:
     return count
 
 
+def party_columns(props: dict[str, list[str]]) -> dict[str, str]:
+    """The names, birth dates and countries columns of a party (FtM properties), as both the
+    record and the canonical CSV exports write them."""
+    return {
+        "names": "; ".join(sorted(set(props.get("name", []) + props.get("alias", [])))),
+        "birth_dates": "; ".join(props.get("birthDate", [])),
+        "countries": "; ".join(sorted(set(props.get("nationality", []) + props.get("country", [])))),
+    }
+
+
 def flat_row(record_id: str, schema: str, caption: str, lists: list[str], entities: list[dict[str, Any]]) -> dict[str, str]:
-    target = entities[0]["properties"]
     sanctions = [e["properties"] for e in entities if e["schema"] == "Sanction"]
     return {
         "id": record_id,
         "schema": schema,
         "caption": caption,
-        "names": "; ".join(sorted(set(target.get("name", []) + target.get("alias", [])))),
-        "birth_dates": "; ".join(target.get("birthDate", [])),
-        "countries": "; ".join(sorted(set(target.get("nationality", []) + target.get("country", [])))),
+        **party_columns(entities[0]["properties"]),
         "lists": "; ".join(lists),
         "programs": "; ".join(sorted({p for s in sanctions for p in s.get("program", [])})),
         "measures": "; ".join(sorted({m for s in sanctions for m in s.get("provisions", [])})),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 import pytest
 from followthemoney import model
@@ -153,15 +154,17 @@ def test_empty_index() -> None:
     assert empty.search(Query("Bashar al-Assad")) == []
 
 
-def test_entries_from_records() -> None:
+def _person(entity_id: str, **props: str) -> Any:
     person = model.make_entity("Person")
-    person.id = "gb-ofsi:1"
-    person.add("name", "Maher al-Assad")
-    person.add("alias", "ماهر الأسد")
-    person.add("birthDate", "1967-12-08")
-    person.add("nationality", "sy")
-    person.add("gender", "male")
-    person.add("passportNumber", "X123456")
+    person.id = entity_id
+    for prop, value in props.items():
+        person.add(prop, value)
+    return person
+
+
+def test_entries_from_records() -> None:
+    person = _person("gb-ofsi:1", name="Maher al-Assad", alias="ماهر الأسد", birthDate="1967-12-08",
+                     nationality="sy", gender="male", passportNumber="X123456")
     record = Record(id="gb-ofsi:1", target=person, mentions=[
         RelationMention("family", "brother", "Bashar al-Assad", "Brother of Bashar al-Assad", True),
         RelationMention("family", "wife", "Manal al-Jadaan", "Wife's name: Manal al-Jadaan", False),
@@ -185,28 +188,16 @@ def test_parsed_records_and_stored_entities_map_to_the_same_entry() -> None:
     from a parser or from the store; weak aliases are not screened."""
     from smartsanctions.screening.service import entry_for_entity
 
-    person = model.make_entity("Person")
-    person.id = "us-sdn:9"
-    person.add("name", "Ali Mamlouk")
-    person.add("alias", "Ali Mamluk")
-    person.add("weakAlias", "Abu Ali")
-    person.add("birthCountry", "sy")
-    person.add("passportNumber", "P1")
-    person.add("idNumber", "N2")
+    person = _person("us-sdn:9", name="Ali Mamlouk", alias="Ali Mamluk", weakAlias="Abu Ali", birthCountry="sy",
+                     passportNumber="P1", idNumber="N2")
     [parsed] = entries_from_records([Record(id="us-sdn:9", target=person)])
     stored = entry_for_entity(person.to_dict(), ("us-sdn",))
     assert parsed == stored
     assert parsed.names == ("Ali Mamlouk", "Ali Mamluk") and parsed.countries == ("sy",)
     assert parsed.identifiers == ("P1", "N2")
-    nameless = model.make_entity("Person")
-    nameless.id = "x"
-    nameless.add("firstName", "Rami")
-    nameless.add("lastName", "Makhlouf")
-    by_parts = entry_for_entity(nameless.to_dict(), ("x",))
+    by_parts = entry_for_entity(_person("x", firstName="Rami", lastName="Makhlouf").to_dict(), ("x",))
     assert by_parts is not None and by_parts.names == ("Rami Makhlouf",)
-    nameless.pop("firstName")
-    nameless.pop("lastName")
-    assert entry_for_entity(nameless.to_dict(), ("x",)) is None
+    assert entry_for_entity(_person("x", gender="male").to_dict(), ("x",)) is None
 
 
 BATCH = [Query("Bashar al-Assad"), Query("Bachar el Asad", birth_date="1965-09-11", country="SY"),

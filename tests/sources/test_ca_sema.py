@@ -121,7 +121,7 @@ def test_truncated_xml(tmp_path: Path) -> None:
 
 def test_duplicate_identifier(tmp_path: Path) -> None:
     path = _write(tmp_path, RECORD.format(item=1) + "\n" + RECORD.format(item=1))
-    with pytest.raises(SourceError, match=r"line 4: two records map to ca-sema:syria_part-1_1 \(first at line 3\)"):
+    with pytest.raises(SourceError, match=r"line 4: record id \(from Country/Schedule/Item\) ca-sema:syria_part-1_1 appears twice \(first at line 3\)"):
         _parse(path)
 
 

@@ -197,5 +197,5 @@ def test_duplicate_reference_number_is_refused(tmp_path: Path) -> None:
     text = V1.read_text(encoding="utf-8").replace('euReferenceNumber="EU.9003.03"', 'euReferenceNumber="EU.9001.01"', 1)
     path = tmp_path / "eu.xml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(SourceError, match="listed twice"):
+    with pytest.raises(SourceError, match="appears twice"):
         list(FORMAT.parse(path, ()))

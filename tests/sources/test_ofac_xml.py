@@ -170,6 +170,13 @@ def test_entry_without_uid(tmp_path: Path) -> None:
         list(ofac_xml.parse(path, []))
 
 
+def test_uid_listed_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, sample_text().replace("<uid>300</uid>", "<uid>100</uid>"))
+    with pytest.raises(SourceError, match=r"entry us-sdn:100 appears twice \(first at line \d+\)") as err:
+        list(ofac_xml.parse(path, []))
+    assert err.value.place is not None and err.value.place.startswith("line ")
+
+
 def test_bad_publish_date(tmp_path: Path) -> None:
     path = write(tmp_path, sample_text().replace("07/01/2021", "2021-07-01"))
     with pytest.raises(SourceError, match="MM/DD/YYYY"):

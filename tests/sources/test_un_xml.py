@@ -262,6 +262,20 @@ def test_entry_without_reference_number_is_refused(tmp_path: Path) -> None:
     assert info.value.place is not None and "line 4" in info.value.place
 
 
+def test_reference_number_listed_twice_is_refused_with_both_lines(tmp_path: Path) -> None:
+    path = tmp_path / "un.xml"
+    path.write_text(
+        '<CONSOLIDATED_LIST dateGenerated="2025-01-01T00:00:00Z">\n<INDIVIDUALS>\n'
+        "<INDIVIDUAL><FIRST_NAME>A</FIRST_NAME><REFERENCE_NUMBER>QDi.001</REFERENCE_NUMBER></INDIVIDUAL>\n"
+        "<INDIVIDUAL><FIRST_NAME>B</FIRST_NAME><REFERENCE_NUMBER>QDi.001</REFERENCE_NUMBER></INDIVIDUAL>\n"
+        "</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match=r"reference number un-sc:QDi\.001 appears twice \(first at line 3\)") as info:
+        list(FORMAT.parse(path, ()))
+    assert info.value.place is not None and info.value.place.startswith("line 4")
+
+
 def test_entry_without_name_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "un.xml"
     path.write_text(

@@ -30,6 +30,28 @@ class SourceError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+class FirstSeen:
+    """Where each id of one file was first met: meeting one again is bad input, reported with
+    both places (the importer rejects duplicates within a list too, but only a parser knows
+    the lines)."""
+
+    def __init__(self, path: Path | str, what: str) -> None:
+        self._path = path
+        self._what = what
+        self._first: dict[str, str] = {}
+
+    def add(self, key: str, line: int | None, place: str | None = None) -> None:
+        """``key`` met at ``line`` (``place``: how an error names it, if more than the line)."""
+        first = self._first.get(key)
+        if first is not None:
+            raise SourceError(self._path, f"{self._what} {key} appears twice (first at {first})",
+                              place or f"line {line}")
+        self._first[key] = f"line {line}" if line else (place or "an earlier entry")
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._first
+
+
 class FileRole(Enum):
     """How a format sees one file: the file that defines a version, or a file beside it."""
 

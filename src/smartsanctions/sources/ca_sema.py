@@ -23,7 +23,7 @@ from pathlib import Path
 from followthemoney.proxy import EntityProxy
 from lxml import etree
 
-from smartsanctions.sources.base import FileRole, ParsedList, Record, SourceError, SourceFormat
+from smartsanctions.sources.base import FileRole, FirstSeen, ParsedList, Record, SourceError, SourceFormat
 from smartsanctions.sources.build import add_sanction, collapse, is_real_date, new_record, put
 from smartsanctions.sources.xmlsafe import local, parse_xml
 
@@ -251,20 +251,14 @@ def parse(primary: Path, companions: Sequence[Path] = ()) -> Iterator[ParsedList
             f"line {root.sourceline}",
         )
     records: list[Record] = []
-    seen: dict[str, int] = {}
+    ids = FirstSeen(primary, "record id (from Country/Schedule/Item)")
     for element in root:
         if not isinstance(element.tag, str):
             continue
         if local(element.tag) != RECORD_TAG:
             raise SourceError(primary, f"unexpected <{local(element.tag)}> in <{ROOT_TAG}>", f"line {element.sourceline}")
         record = _record(primary, element)
-        if record.id in seen:
-            raise SourceError(
-                primary,
-                f"two records map to {record.id} (first at line {seen[record.id]}): Country/Schedule/Item not unique",
-                f"line {element.sourceline}",
-            )
-        seen[record.id] = element.sourceline or 0
+        ids.add(record.id, element.sourceline)
         records.append(record)
     if not records:
         raise SourceError(primary, f"<{ROOT_TAG}> holds no <{RECORD_TAG}> elements")

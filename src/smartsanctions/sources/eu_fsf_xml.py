@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from smartsanctions.sources.base import FileRole, ParsedList, Record, SourceError, SourceFormat
+from smartsanctions.sources.base import FileRole, FirstSeen, ParsedList, Record, SourceError, SourceFormat
 from smartsanctions.sources.build import (
     add_address,
     add_identification,
@@ -343,17 +343,14 @@ def parse(primary: Path, companions: Sequence[Path] = ()) -> Iterator[ParsedList
             f"line {root.sourceline}",
         )
     records: list[Record] = []
-    seen: dict[str, int] = {}
+    ids = FirstSeen(primary, "entry")
     for element in root:
         if not isinstance(element.tag, str):
             continue
         if element.tag != _NS + "sanctionEntity":
             raise SourceError(primary, f"unexpected element <{local(element.tag)}>", f"line {element.sourceline}")
         record = _record(primary, element)
-        if record.id in seen:
-            raise SourceError(primary, f"entry {record.id} listed twice (first at line {seen[record.id]})",
-                              f"line {element.sourceline}")
-        seen[record.id] = element.sourceline or 0
+        ids.add(record.id, element.sourceline)
         records.append(record)
     yield ParsedList(
         LIST_ID,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from smartsanctions.sources import ofac_remarks as ofac
-from smartsanctions.sources.base import FileRole, ParsedList, Record, SourceError, SourceFormat
+from smartsanctions.sources.base import FileRole, FirstSeen, ParsedList, Record, SourceError, SourceFormat
 from smartsanctions.sources.build import add_address, new_record, put
 
 EOF_BYTE = "\x1a"
@@ -176,7 +176,7 @@ def _list_id(primary: Path) -> str:
     return PRIMARY_LISTS.get(primary.name.lower(), "us-cons" if _family(primary) == "cons" else "us-sdn")
 
 
-def _read_companions(primary: Path, ent_nums: set[str], companions: Sequence[Path]) -> tuple[_Companions, list[Path]]:
+def _read_companions(primary: Path, ent_nums: FirstSeen, companions: Sequence[Path]) -> tuple[_Companions, list[Path]]:
     found = _Companions()
     used: list[Path] = []
     family = _family(primary)
@@ -250,16 +250,13 @@ def build_record(list_id: str, row: list[str], found: _Companions) -> Record:
 def parse(primary: Path, companions: Sequence[Path]) -> Iterator[ParsedList]:
     list_id = _list_id(primary)
     rows: list[tuple[int, list[str]]] = []
-    seen: set[str] = set()
+    ent_nums = FirstSeen(primary, "ent_num")
     for line, row in read_rows(primary, "primary"):
-        ent_num = row[0].strip()
-        if ent_num in seen:
-            raise SourceError(primary, f"ent_num {ent_num} appears twice", f"line {line}")
-        seen.add(ent_num)
+        ent_nums.add(row[0].strip(), line)
         rows.append((line, row))
     if not rows:
         raise SourceError(primary, "no entries in the file")
-    found, used = _read_companions(primary, seen, companions)
+    found, used = _read_companions(primary, ent_nums, companions)
     records = []
     for line, row in rows:
         try:

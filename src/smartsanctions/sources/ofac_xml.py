@@ -22,7 +22,7 @@ from pathlib import Path
 from lxml import etree
 
 from smartsanctions.sources import ofac_remarks as ofac
-from smartsanctions.sources.base import FileRole, ParsedList, Record, SourceError, SourceFormat
+from smartsanctions.sources.base import FileRole, FirstSeen, ParsedList, Record, SourceError, SourceFormat
 from smartsanctions.sources.build import add_address, new_record, put
 from smartsanctions.sources.xmlsafe import local, parse_xml
 
@@ -221,15 +221,13 @@ def parse(primary: Path, companions: Sequence[Path]) -> Iterator[ParsedList]:
         )
     list_id = decide_list(entries)
     records = []
-    seen: set[str] = set()
+    ids = FirstSeen(primary, "entry")
     for entry in entries:
         try:
             record = build_record(list_id, entry)
         except ValueError as exc:
             raise SourceError(primary, str(exc), _place(entry.element)) from exc
-        if record.id in seen:
-            raise SourceError(primary, f"uid of {record.id} appears twice", _place(entry.element))
-        seen.add(record.id)
+        ids.add(record.id, entry.element.sourceline, _place(entry.element))
         records.append(record)
     ofac.resolve_exact_links(records)
     yield ParsedList(

@@ -17,6 +17,7 @@ from lxml import etree
 
 from smartsanctions.sources.base import (
     FileRole,
+    FirstSeen,
     ParsedList,
     Record,
     RelationMention,
@@ -573,7 +574,7 @@ def parse(primary: Path, companions: Sequence[Path] = ()) -> Iterator[ParsedList
             f"line {root.sourceline}",
         )
     records: list[Record] = []
-    seen: dict[str, int] = {}
+    ids = FirstSeen(primary, "reference number")
     for section, tag, schema in _SECTIONS:
         container = root.find(section)
         if container is None:
@@ -584,13 +585,7 @@ def parse(primary: Path, companions: Sequence[Path] = ()) -> Iterator[ParsedList
             if element.tag != tag:
                 raise SourceError(primary, f"unexpected <{element.tag}> in <{section}>", f"line {element.sourceline}")
             record = _record(primary, element, schema)
-            if record.id in seen:
-                raise SourceError(
-                    primary,
-                    f"reference number {record.id} listed twice (first at line {seen[record.id]})",
-                    _place(element),
-                )
-            seen[record.id] = element.sourceline or 0
+            ids.add(record.id, element.sourceline, _place(element))
             records.append(record)
     yield ParsedList(
         LIST_ID,

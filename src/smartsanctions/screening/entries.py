@@ -1,4 +1,4 @@
-"""Index entries from parsed list records (FtM entities), relatives and associates included.
+"""Index entries from FtM entities, parsed or stored (one mapping), relatives and associates included.
 
 A listed target becomes one entry. A relative or associate that a listing names in prose
 ("Wife's name: X", "Brother of Y") becomes an entry of its own with ``listed=False`` and a
@@ -16,8 +16,6 @@ from smartsanctions.consolidate.features import COUNTRY_PROPS, ID_PROPS, NAME_PR
 
 from .model import IndexEntry
 
-# Weak aliases (OFAC's "weak a.k.a.": short nicknames, common words) are not screened: on their
-# own they would alert on ordinary names. The consolidation keeps them as weak evidence.
 SCREENABLE = frozenset({"Person", "Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Airplane"})
 
 
@@ -31,6 +29,8 @@ def _values(props: Mapping[str, Sequence[str]], names: Iterable[str], lower: boo
 
 
 def _names(props: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """The names screened. Not weak aliases (OFAC's "weak a.k.a.": nicknames, common words): on
+    their own they would alert on ordinary names; the consolidation keeps them as weak evidence."""
     names = _values(props, NAME_PROPS)
     if not names:  # a party known only by its name parts
         full = " ".join((*props.get("firstName", ()), *props.get("lastName", ()))).strip()

@@ -107,7 +107,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=3000)
     ap.add_argument("--nk-pairs", type=int, default=3000)
     ap.add_argument("--no-nomenklatura", action="store_true")
-    ap.add_argument("--repeat", type=int, default=3, help="timed sequences, each on a fresh copy of the index")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="timed sequences, each with new names and the prepared parts forgotten")
     args = ap.parse_args()
     t = time.perf_counter()
     try:

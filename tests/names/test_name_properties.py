@@ -65,9 +65,10 @@ def test_mixed_scripts(a: str, b: str) -> None:
     st.data(),
 )
 def test_lookalike_letters_fold_and_still_match(words: list[str], data: st.DataObject) -> None:
+    """A spoof keeps some Latin letters (the first here): a name with none is Cyrillic or Greek."""
     name = " ".join(words)
-    swapped = "".join(
-        LOOKALIKES[ch] if ch in LOOKALIKES and data.draw(st.booleans(), label=f"swap {ch}") else ch for ch in name
+    swapped = name[0] + "".join(
+        LOOKALIKES[ch] if ch in LOOKALIKES and data.draw(st.booleans(), label=f"swap {ch}") else ch for ch in name[1:]
     )
     for plain, mixed in zip(name.split(), swapped.split(), strict=True):
         assert fold_homoglyphs(mixed) == fold_homoglyphs(plain)

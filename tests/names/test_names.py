@@ -7,8 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartsanctions.names.analyse import analyse
-from smartsanctions.names.compare import aggregate_one, aggregate_pairs, compare_names, joined_pairs
+from smartsanctions.names.analyse import INITIAL, NAME, ORG_TERM, analyse
+from smartsanctions.names.compare import (
+    BLEND_FACTOR,
+    aggregate_one,
+    aggregate_pairs,
+    blend_score,
+    compare_names,
+    joined_runs,
+)
 from smartsanctions.names.conventions import abd_compound, skeleton
 from smartsanctions.names.normalise import clean, fold_homoglyphs
 from smartsanctions.names.translit import to_latin
@@ -31,8 +38,11 @@ def test_homoglyph_folds() -> None:
     cyrillic_a = "\u0410ssad"
     assert fold_homoglyphs(cyrillic_a) == "Assad"
     assert compare_names(cyrillic_a, "Assad").score >= 0.99
-    # a wholly Cyrillic word is transliterated, not folded
+    # a wholly Cyrillic word is transliterated, not folded, even if all its letters look Latin,
+    # unless the name around it is written in Latin letters
     assert analyse("Путин").parts[0].text == "putin"
+    assert analyse("Охара").texts == ("okhara",) and analyse("Вах Сон").texts == ("vakh", "son")
+    assert analyse("Maher АТОМ").texts == ("maher", "atom")
 
 
 def test_invisible_and_control_characters_removed() -> None:
@@ -50,13 +60,13 @@ def test_surname_written_first_runs_into_the_given_names() -> None:
     an = analyse("ZADEH, Mohammed Khalil")
     assert an.texts == ("zadeh", "mohammed", "khalil") and an.surname_first == 1
     assert [p.text for p in an.spoken_parts] == ["mohammed", "khalil", "zadeh"]
-    assert [p.text for p in joined_pairs(an)] == ["zadehmohammed", "mohammedkhalil", "khalilzadeh"]
+    assert [p.text for p in joined_runs(an)] == ["zadehmohammed", "mohammedkhalil", "khalilzadeh"]
     assert analyse("AL-ASSAD, Bashar Hafez").surname_first == 1  # the particle is not a part
     assert analyse("VAN DER BERG, Jan").surname_first == 1
     assert analyse("Bashar al-Assad").surname_first == 0
     assert analyse("SMITH,").surname_first == 0  # nothing after the comma
     assert analyse("HAD KAEW, LTD", True).surname_first == 0  # companies: no surnames
-    assert [p.text for p in joined_pairs(analyse("Mohammed Khalil Zadeh"))] == ["mohammedkhalil", "khalilzadeh"]
+    assert [p.text for p in joined_runs(analyse("Mohammed Khalil Zadeh"))] == ["mohammedkhalil", "khalilzadeh"]
     # run together as one word each, the names compare in speaking order
     pair = compare_names("ZADEH, Mohammed Khalil", "KHALILZADEH, Mohammad")
     assert pair.explanation["as_one_word"] == {"a": "mohammedkhalilzadeh", "b": "mohammadkhalilzadeh",
@@ -97,6 +107,27 @@ def test_organisation_legal_forms_discounted() -> None:
     assert same >= 0.85
     assert other < DEFAULT_THRESHOLD
 
+
+
+def test_dotted_acronyms_are_one_word_in_organisation_names() -> None:
+    """'D.E.S. International' is 'DES International' (the same company's other spelling); legal
+    forms written with dots stay legal forms; a person's dotted initials stay initials."""
+    assert analyse("D.E.S. INTERNATIONAL CO. LTD.", True).texts[0] == "des"
+    assert compare_names("D.E.S. INTERNATIONAL CO. LTD.", "DES INTERNATIONAL CO., LTD.", schema="Company").score > 0.95
+    parts = analyse("RANCHO EL NUEVO PACHON, S. DE R.L. DE C.V.", True).parts
+    assert [p.text for p in parts if p.kind != ORG_TERM] == ["rancho", "nuevo", "pachon"]
+    assert [p.kind for p in analyse("FINANCIERA CIMEX S.A", True).parts] == [NAME, NAME, ORG_TERM]
+    assert [p.kind for p in analyse("J.A. SMITH").parts] == [INITIAL, INITIAL, NAME]
+
+
+def test_a_title_after_the_article_is_a_family_name() -> None:
+    """'Hajj' alone is a title, 'al-Hajj' a family name: both spellings of 'AL-HAJJ, Yahya' keep it,
+    as 'ES SAYED, Kader' keeps Sayed."""
+    assert analyse("AL-HAJ, Yehia Issa Mohamad").texts == ("haj", "yehia", "issa", "mohamad")
+    assert analyse("Haji Mohammad Khan").texts == ("mohammad", "khan")
+    assert analyse("ES SAYED, Abdelkader Mahmoud").texts[0] == "sayed"
+    assert compare_names("AL-HAJ, Yehia Issa Mohamad", "AL-HAJJ, Yahya").score > compare_names(
+        "Yehia Issa Mohamad", "AL-HAJJ, Yahya").score
 
 def test_arabic_conventions() -> None:
     assert abd_compound("abdulrahman") == abd_compound("abdurrahman") == "abdrahman"
@@ -186,3 +217,29 @@ def test_aggregate_pairs_equals_the_plain_python_greedy_pairing() -> None:
         a, b = int(n_q[i]), int(n_c[i])
         slow = aggregate_one(m[i, :a, :b].tolist(), wq[i, :a].tolist(), wc[i, :b].tolist())
         assert fast[i] == pytest.approx(slow, abs=1e-5), i
+
+
+def test_a_name_of_particles_only_is_still_a_name() -> None:
+    assert analyse("Adh Adh").texts == ("adh", "adh")
+    assert compare_names("Adh Adh", "Adh Adh").score == 1.0
+    assert analyse("Al Bin").dropped == ()
+
+
+def test_blends_of_company_names() -> None:
+    """A one-word company name made of the start of each word of another and its last word:
+    'FINCIMEX' = FINanciera CIMEX. The start must be three letters or more, the end four."""
+    assert blend_score("fincimex", analyse("FINANCIERA CIMEX S.A", True).parts) == pytest.approx(BLEND_FACTOR)
+    assert blend_score("ficimex", analyse("FINANCIERA CIMEX", True).parts) == 0.0  # 'fi': too short a start
+    assert blend_score("financiercim", analyse("FINANCIERA CIM", True).parts) == 0.0  # 'cim': too short an end
+    assert 0.0 < blend_score("fincimax", analyse("FINANCIERA CIMEX", True).parts) < BLEND_FACTOR
+    assert compare_names("COLCERDOS LTDA.", "COLOMBIANA DE CERDOS LTDA.", "Company").explanation["blend"] == {
+        "a": "colcerdos", "b": "colombiana cerdos", "score": round(BLEND_FACTOR, 4)}
+    assert "blend" not in compare_names("Colcerdos", "Colombiana Cerdos", "Person").explanation
+
+
+def test_organisation_acronyms_of_the_lists_stand_for_their_words() -> None:
+    """OFAC writes 'LAREDO DTO' and 'LAREDO DRUG TRAFFICKING ORGANIZATION' for one entity; a
+    person called Dto keeps his name."""
+    assert analyse("LAREDO DTO", True).texts == ("laredo", "drug", "trafficking", "organization")
+    assert compare_names("LAREDO DTO", "LAREDO DRUG TRAFFICKING ORGANIZATION", "Organization").score > 0.95
+    assert analyse("Dto Laredo").texts == ("dto", "laredo")

@@ -276,13 +276,17 @@ def test_names_split_differently_compare_as_one_word() -> None:
     assert top.score == round(pair.score, 4)
 
 
+def _surnames(n: int) -> list[str]:
+    """``n`` made-up surnames for distractors (none a real name; they repeat after 196)."""
+    letters = "bdfgklmnprstvz"
+    return [f"{letters[i % 14]}a{letters[i // 14 % 14]}o{letters[i // 7 % 14]}i" for i in range(n)]
+
+
 def test_a_surname_written_first_is_found_run_together_with_the_given_names() -> None:
     """'SHAHI, Omid Abed' and 'ABEDSHAHI, Omid' share no part but the forename: among hundreds
     of other Omids only that would retrieve the listed man, unless the surname is also tried
     joined to the given name it follows when spoken (Abed Shahi)."""
-    letters = "bdfgklmnprstvz"
-    surnames = [f"{letters[i % 14]}a{letters[i // 14 % 14]}o{letters[i // 7 % 14]}i" for i in range(300)]
-    others = [IndexEntry(f"a{i:03d}", "", "Person", (f"{s}, Omid",)) for i, s in enumerate(surnames)]
+    others = [IndexEntry(f"a{i:03d}", "", "Person", (f"{s}, Omid",)) for i, s in enumerate(_surnames(300))]
     index = ScreeningIndex.build([*others, IndexEntry("z999", "", "Person", ("ABEDSHAHI, Omid",))])
     found = index.search(Query("SHAHI, Omid Abed", schema="Person"), min_score=0.0)
     assert found[0].entry.id == "z999"
@@ -334,3 +338,58 @@ def test_forgetting_prepared_parts_changes_nothing_but_the_cache(index: Screenin
     assert index.prepared_parts == 0
     assert [(m.entry.id, m.score) for m in index.search(Query("Mahir al-Asad"))] == before
     assert index.prepared_parts > 0
+
+
+def test_a_rare_part_brings_its_few_names_among_many_common_ones() -> None:
+    """'SHAMMOUT, Issam' queried as 'SHAMMOUT, Muhammad Isam Muhammad Anwar Nur': 300 names share
+    every given name, so they outweigh the one rare surname in the summed retrieval; the names
+    holding the query's rarest part are scored anyway."""
+    others = [IndexEntry(f"a{i:03d}", "", "Person", (f"{s}, Muhammad Isam Muhammad Anwar Nur",))
+              for i, s in enumerate(_surnames(300))]
+    index = ScreeningIndex.build([*others, IndexEntry("z999", "", "Person", ("SHAMMOUT, Issam",))])
+    found = index.search(Query("SHAMMOUT, Muhammad Isam Muhammad Anwar Nur", schema="Person"), limit=400,
+                         min_score=0.0)
+    assert "z999" in [m.entry.id for m in found]
+
+
+def test_three_words_run_together_are_found() -> None:
+    """'DIVETECHNOSERVICES' / 'DIVE TECHNO SERVICES' and 'NAM CHON GANG' / 'NAMCHONGANG': company
+    names joined over three words, found both ways (among other Techno Services and Namchons,
+    too many for the blend probes and the joined pairs to bring the right one)."""
+    others = [IndexEntry(f"x{i:03d}", "", "Company", (f"TECHNO SERVICES {chr(65 + i % 26)}{chr(65 + i // 26)}GAL",
+                                                      f"NAMCHON {chr(65 + i % 26)}{chr(65 + i // 26)}TOR"))
+              for i in range(120)]
+    index = ScreeningIndex.build([*others, IndexEntry("d", "", "Company", ("DIVE TECHNO SERVICES",)),
+                                  IndexEntry("n", "", "Company", ("NAMCHONGANG TRADING CORPORATION",))])
+    found = index.search(Query("DIVETECHNOSERVICES", schema="Company"), min_score=0.0)
+    assert found[0].entry.id == "d" and found[0].score >= DEFAULT_THRESHOLD
+    assert index.search(Query("NAM CHON GANG CORPORATION", schema="Company"), min_score=0.0)[0].entry.id == "n"
+
+
+def test_a_company_name_blending_another_is_found_and_explained() -> None:
+    """'FINCIMEX' is FINanciera CIMEX, 'COLCERDOS' COLombiana de CERDOS: found both ways, scored
+    below the threshold (evidence, not the same name) and explained as a blend. Persons' names
+    are not blends."""
+    index = ScreeningIndex.build([IndexEntry("f", "", "Company", ("FINANCIERA CIMEX S.A",)),
+                                  IndexEntry("c", "", "Company", ("COLCERDOS LTDA.",)),
+                                  IndexEntry("p", "", "Person", ("Colombiana Cerdos",)),
+                                  IndexEntry("x", "", "Company", ("CIMEX DE COLOMBIA",))])
+    found = index.search(Query("FINCIMEX", schema="Company"), min_score=0.0)
+    assert found[0].entry.id == "f" and 0.8 <= found[0].score < DEFAULT_THRESHOLD
+    assert found[0].explanations["name"]["blend"] == {"query": "fincimex", "matched": "financiera cimex",
+                                                      "score": found[0].score}
+    pair = compare_names("FINCIMEX", "FINANCIERA CIMEX S.A", "Company")
+    assert pair.score == pytest.approx(found[0].score, abs=1e-4)
+    found = index.search(Query("COLOMBIANA DE CERDOS LTDA.", schema="Company"), min_score=0.0)
+    assert found[0].entry.id == "c" and found[0].explanations["name"]["blend"]["matched"] == "colcerdos"
+    assert all(m.score < 0.5 for m in index.search(Query("Colcerdos", schema="Person"), min_score=0.0))
+
+
+def test_kh_and_h_romanisations_meet() -> None:
+    """Cyrillic х, Hebrew ח and Arabic خ are 'kh' in one romanisation and 'h' in another
+    ('Харумэ' is read kharume, the list writes HARUME): the skeletons differ (krm / hrm), so
+    only a key of the skeleton read with 'h' brings the two together, both ways."""
+    index = ScreeningIndex.build([IndexEntry("h", "", "Person", ("Harume Sato",)),
+                                  IndexEntry("k", "", "Person", ("Khamed Ali",))])
+    assert [m.entry.id for m in index.search(Query("Харумэ"), min_score=0.0)] == ["h"]
+    assert [m.entry.id for m in index.search(Query("Hamed"), min_score=0.0)] == ["k"]

@@ -18,7 +18,7 @@ from .conventions import (
     variant_group,
     vowel_shape,
 )
-from .normalise import clean, fold_homoglyphs, fold_latin, simple_key
+from .normalise import clean, fold_homoglyphs, fold_latin, script_of, simple_key
 from .translit import to_latin, word_script
 
 MAX_NAME_CHARS = 400  # longer input is cut here: no real name is longer
@@ -29,6 +29,8 @@ NAME, INITIAL, ORG_TERM = "name", "initial", "org"
 KIND_WEIGHT = {NAME: 1.0, INITIAL: 0.35, ORG_TERM: 0.06}
 
 _SPLIT_RE = re.compile(r"[^0-9a-z]+")
+# single letters joined by dots, 'D.E.S.', 'S.A', 'C.V.': one word in an organisation's name
+_DOTTED_RE = re.compile(r"\b[^\W\d_](?:\.[^\W\d_]\b)+\.?")
 _APOSTROPHES = re.compile(r"['’‘`´ʻʼʾʿ]")
 
 T = TypeVar("T")
@@ -69,11 +71,12 @@ class AnalysedName:
 
 
 @lru_cache(maxsize=200_000)
-def _word(word: str) -> tuple[tuple[str, ...], str]:
-    """One whitespace-free word: its romanised, folded tokens and its script."""
+def _word(word: str, latin_name: bool = True) -> tuple[tuple[str, ...], str]:
+    """One whitespace-free word (of a name with Latin letters: ``latin_name``): its romanised,
+    folded tokens and its script."""
     if word.isascii():  # the common case: nothing to fold or transliterate
         return tuple(t for t in _SPLIT_RE.split(_APOSTROPHES.sub("", word.lower())) if t), "latin"
-    word = fold_homoglyphs(word)
+    word = fold_homoglyphs(word, latin_name)
     script = word_script(word)
     latin = _APOSTROPHES.sub("", fold_latin(to_latin(word)))
     return tuple(t for t in _SPLIT_RE.split(latin) if t), script
@@ -83,8 +86,9 @@ def _romanise(text: str) -> tuple[list[str], str, set[str]]:
     scripts: dict[str, int] = {}
     out: list[str] = []
     abjad: set[str] = set()
+    latin_name = text.isascii() or any(script_of(c) == "latin" for c in text)
     for word in text.split(" "):
-        toks, script = _word(word)
+        toks, script = _word(word, latin_name)
         scripts[script] = scripts.get(script, 0) + len(word)
         out.extend(toks)
         if script in ("arabic", "hebrew"):
@@ -100,10 +104,13 @@ def _merge(tokens: list[str], is_org: bool) -> tuple[list[tuple[str, str]], list
     dropped: list[str] = []
     pending = ""  # a joining prefix ("abu", "abd") waiting for the next name part
     n_candidates = sum(1 for tok in tokens if tok not in t.titles and tok not in t.particles)
+    after_article = False
     for tok in tokens:
-        if tok in t.titles and n_candidates > 1 and not is_org:
+        # with the article a title is a family name: 'AL-HAJJ, Yahya', 'Al ash-Sheikh'
+        if tok in t.titles and n_candidates > 1 and not is_org and not after_article:
             dropped.append(tok)
             continue
+        after_article = tok in ARTICLES
         if (tok in t.particles or tok in ARTICLES) and not (is_org and tok in t.org_terms) and len(tokens) > 1:
             dropped.append(tok)
             continue
@@ -127,6 +134,8 @@ def _merge(tokens: list[str], is_org: bool) -> tuple[list[tuple[str, str]], list
         kept.append((word, kind))
     if pending:
         kept.append((pending, NAME))
+    if not kept:  # nothing but particles and titles ('Adh Adh'): they are the name
+        return [(tok, INITIAL if len(tok) == 1 else NAME) for tok in dropped], []
     return kept, dropped
 
 
@@ -148,6 +157,11 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     tokens, script, abjad = _romanise(text)
     if is_org is None:
         is_org = len(tokens) > 1 and any(t in _LEGAL_FORMS for t in tokens[1:])
+    if is_org and "." in text:
+        tokens, script, abjad = _romanise(_undot(text))
+    if is_org:
+        acronyms = tables().org_acronyms
+        tokens = [word for tok in tokens for word in acronyms.get(tok, (tok,))]
     spoken = None if is_org or not tokens or not _joins_next(tokens[-1]) else _spoken_tokens(text)
     merged, dropped = _merge(spoken or tokens, is_org)
     merged = fewest_org_terms(merged, MAX_TOKENS, lambda m: m[1] == ORG_TERM)
@@ -157,6 +171,12 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     key = simple_key(text) if len(text) >= MAX_NAME_CHARS else text.casefold()
     surname_first = 0 if spoken else _surname_first(text, is_org, len(parts))
     return AnalysedName(name, key, script, parts, tuple(dropped), surname_first)
+
+
+def _undot(text: str) -> str:
+    """An acronym written with dots as one word ('D.E.S. International' -> 'DES International'),
+    as other spellings write it; in a person's name the letters stay initials."""
+    return _DOTTED_RE.sub(lambda m: m.group().replace(".", "") + " ", text)
 
 
 def _joins_next(token: str) -> bool:
@@ -204,6 +224,11 @@ def fewest_org_terms(items: Sequence[T], limit: int, is_org_term: Callable[[T], 
 def scoring_parts(name: AnalysedName, limit: int) -> list[Part]:
     """The parts an index keeps of an indexed name (at most ``limit``)."""
     return fewest_org_terms(name.parts, limit, lambda p: p.kind == ORG_TERM)
+
+
+def word_part(text: str, abjad: bool = False) -> Part:
+    """A name part made of ``text`` (a probe for compounds and blends)."""
+    return _part(text, NAME, abjad)
 
 
 def joined(a: Part, b: Part) -> Part:

@@ -27,7 +27,18 @@ from numba import njit
 from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
-from .analyse import INITIAL, KIND_WEIGHT, NAME, ORG_TERM, AnalysedName, Part, analyse, is_org_schema, joined
+from .analyse import (
+    INITIAL,
+    KIND_WEIGHT,
+    NAME,
+    ORG_TERM,
+    AnalysedName,
+    Part,
+    analyse,
+    is_org_schema,
+    joined,
+    word_part,
+)
 from .conventions import tables
 
 SKELETON_FLOOR = 0.80  # two parts with the same skeleton and vowel shape (plus a share of the ratio)
@@ -300,15 +311,20 @@ def squashed(parts: Sequence[Part]) -> str:
     return "".join(p.text for p in parts if p.kind != ORG_TERM)
 
 
-def joined_pairs(name: AnalysedName) -> list[Part]:
+def joined_runs(name: AnalysedName, threes: bool = False) -> list[Part]:
     """Every two adjacent name parts written as one word (for finding compounds), adjacent as
-    written and, for a surname written first, as spoken ('ZADEH, Mohammed Khalil': khalilzadeh)."""
+    written and, for a surname written first, as spoken ('ZADEH, Mohammed Khalil': khalilzadeh);
+    with ``threes`` (company names), every three too ('DIVE TECHNO SERVICES', 'NAM CHON GANG')."""
     parts = name.parts
     pairs = list(pairwise(parts))
     if name.surname_first:
         pairs.append((parts[-1], parts[0]))
-    return [joined(a, b) for a, b in pairs
+    runs = [joined(a, b) for a, b in pairs
             if a.kind == NAME and b.kind == NAME and len(a.text) + len(b.text) >= JOIN_MIN_CHARS]
+    if threes:
+        runs += [joined(joined(a, b), c) for a, b, c in zip(parts, parts[1:], parts[2:], strict=False)
+                 if a.kind == b.kind == c.kind == NAME]
+    return runs
 
 
 def joined_score(ratio: np.ndarray | float) -> np.ndarray:
@@ -324,6 +340,59 @@ def as_one_word(a: AnalysedName, b: AnalysedName) -> tuple[str, str, float] | No
     if not (sa and sb) or word_count(a.parts) == word_count(b.parts):
         return None
     return sa, sb, float(joined_score(Indel.normalized_similarity(sa, sb)))
+
+
+BLEND_MIN_CHARS = 7  # a one-word company name this long may blend another name's words
+BLEND_FACTOR = 0.85  # a blend is strong evidence but not the same name: alone it never alerts
+
+
+def blend_score(word: str, parts: Sequence[Part]) -> float:
+    """How well one word blends the name parts ``parts`` as Spanish and Cuban company names do:
+    the start of each part but the last, then the last ('FINCIMEX' = FINanciera + CIMEX,
+    'COLCERDOS' = COLombiana de + CERDOS). 0 when it does not."""
+    texts = [p.text for p in parts if p.kind == NAME]
+    if len(word) < BLEND_MIN_CHARS or len(texts) < 2:
+        return 0.0
+    pos = 0
+    for text in texts[:-1]:
+        n = 0
+        while n < len(text) and pos + n < len(word) and word[pos + n] == text[n]:
+            n += 1
+        if n < (3 if pos == 0 else 2):
+            return 0.0
+        pos += n
+    if len(word) - pos < 4:
+        return 0.0
+    return BLEND_FACTOR * float(joined_score(Indel.normalized_similarity(word, word[:pos] + texts[-1])))
+
+
+def blend_probes(name: AnalysedName) -> list[Part]:
+    """The one-word parts a company name may blend with (for finding blends), both ways with
+    the first word cut to 3-5 letters: a one-word name's endings ('colcerdos': cerdos, erdos),
+    and a name of two or three words as the start of its first word and the rest
+    ('colombiana cerdos': colcerdos, colocerdos, colomcerdos)."""
+    texts = [p.text for p in name.parts if p.kind == NAME]
+    abjad = any(p.abjad for p in name.parts)
+    if word_count(name.parts) == 1 and len(texts) == 1 and len(texts[0]) >= BLEND_MIN_CHARS:
+        word = texts[0]
+        return [word_part(word[i:], abjad) for i in range(3, min(6, len(word) - 3))]
+    if 2 <= len(texts) <= 3:
+        rest = "".join(texts[1:])
+        return [word_part(texts[0][:k] + rest, abjad) for k in range(3, min(6, len(texts[0])))]
+    return []
+
+
+def as_blend(a: AnalysedName, b: AnalysedName) -> tuple[str, str, float] | None:
+    """Company names only: a one-word name against a name of several words that it may blend,
+    (a's words, b's words, score); None when neither is one word and the other several."""
+    wa, wb = word_count(a.parts), word_count(b.parts)
+    if wa == 1 and wb >= 2:
+        score = blend_score(squashed(a.parts), b.parts)
+    elif wb == 1 and wa >= 2:
+        score = blend_score(squashed(b.parts), a.parts)
+    else:
+        return None
+    return " ".join(p.text for p in a.parts if p.kind == NAME), " ".join(p.text for p in b.parts if p.kind == NAME), score
 
 
 def finish(score: float, a: AnalysedName, b: AnalysedName) -> float:
@@ -387,7 +456,8 @@ def static_weight_list(name: AnalysedName) -> list[float]:
 
 
 def compare_analysed(
-    a: AnalysedName, b: AnalysedName, wa: np.ndarray | None = None, wb: np.ndarray | None = None
+    a: AnalysedName, b: AnalysedName, wa: np.ndarray | None = None, wb: np.ndarray | None = None,
+    org: bool = False,
 ) -> NameScore:
     if not a.parts or not b.parts:
         return NameScore(0.0, {"reason": "a name has no comparable parts"})
@@ -400,10 +470,14 @@ def compare_analysed(
     if one_word is not None and one_word[2] > raw:
         sa, sb, raw = one_word
         explanation["as_one_word"] = {"a": sa, "b": sb, "score": round(raw, 4)}
+    blend = as_blend(a, b) if org else None
+    if blend is not None and blend[2] > raw:
+        sa, sb, raw = blend
+        explanation["blend"] = {"a": sa, "b": sb, "score": round(raw, 4)}
     return NameScore(finish(raw, a, b), explanation)
 
 
 def compare_names(a: str, b: str, schema: str | None = None) -> NameScore:
     """Compare two names in any of the supported scripts; score in [0, 1] with an explanation."""
     org = is_org_schema(schema)
-    return compare_analysed(analyse(a, org), analyse(b, org))
+    return compare_analysed(analyse(a, org), analyse(b, org), org=org)

@@ -20,6 +20,7 @@ class _Tables:
         self.joining: frozenset[str] = frozenset(raw["joining_prefixes"])
         self.titles: frozenset[str] = frozenset(raw["titles"])
         self.org_terms: frozenset[str] = frozenset(raw["org_terms"])
+        self.org_acronyms: dict[str, tuple[str, ...]] = {k: tuple(v.split()) for k, v in raw["org_acronyms"].items()}
         self.common: frozenset[str] = frozenset(raw["common"])
         self.variant_of: dict[str, int] = {}
         for gid, group in enumerate(raw["variants"]):

@@ -70,14 +70,16 @@ def clean(text: str) -> str:
 _LOOKALIKE_KEYS = frozenset(chr(k) for k in _HOMOGLYPHS)
 
 
-def fold_homoglyphs(token: str) -> str:
-    """Cyrillic/Greek look-alikes become Latin in a token that mixes them with Latin letters,
-    or that is made of look-alikes only (a spoofed "АSSАD"); other Cyrillic/Greek words are
-    left for transliteration."""
+def fold_homoglyphs(token: str, latin_name: bool = True) -> str:
+    """Cyrillic/Greek look-alikes become Latin in a token that mixes them with Latin letters
+    ("Аssad" with a Cyrillic А), or, in a name written in Latin letters (``latin_name``), that is
+    made of look-alikes only ("Maher АТОМ", all Cyrillic); other Cyrillic/Greek words are left for
+    transliteration. A name with no Latin letter at all is Cyrillic or Greek: 'Охара' is Ohara,
+    not 'Oxapa'."""
     scripts = {script_of(c) for c in token}
     if not scripts & {"cyrillic", "greek"}:
         return token
-    if "latin" in scripts or all(c in _LOOKALIKE_KEYS for c in token if c.isalpha()):
+    if "latin" in scripts or (latin_name and all(c in _LOOKALIKE_KEYS for c in token if c.isalpha())):
         return token.translate(_HOMOGLYPHS)
     return token
 

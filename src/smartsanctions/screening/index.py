@@ -46,14 +46,17 @@ from smartsanctions.names.analyse import (
 )
 from smartsanctions.names.compare import (
     aggregate_pairs,
+    as_blend,
     as_one_word,
+    blend_probes,
     common_parts,
     explain_pair,
-    joined_pairs,
+    joined_runs,
     joined_score,
     squashed,
     word_count,
 )
+from smartsanctions.names.conventions import skeleton
 
 from . import kernels
 from .kernels import (
@@ -79,6 +82,8 @@ from .scoring import (
 # customers (common forename + surname) alert; see the calibration table for the trade-off.
 DEFAULT_THRESHOLD = 0.90
 RETRIEVE = 96  # names scored exactly per query
+RARE_FORMS = 32  # ... and every name with the query's rarest part, when it is in this few names
+RARE_SIM = 0.75  # part similarity that counts as having that part
 MAX_PARTS = 8  # name parts kept per indexed name
 COMPOUND_QUERY_CHARS = 6  # a query part this long may be two indexed parts written as one
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
@@ -93,7 +98,14 @@ def _org_flag(schema: str | None) -> bool | None:
     return True if is_org_schema(schema) else (None if schema in (None, "", "LegalEntity") else False)
 
 
-_FORMAT = 9
+def _is_company(query: Query, an: AnalysedName) -> bool:
+    """A company's name (blends, three-word compounds): said by the schema or, without one, by a
+    legal form in the name."""
+    flag = _org_flag(query.schema)
+    return flag is True or (flag is None and any(p.kind == ORG_TERM for p in an.parts))
+
+
+_FORMAT = 10
 _MAGIC = b"SSIX"
 
 
@@ -143,6 +155,10 @@ def _keys(part: Part, query: bool) -> list[str]:
     # a part of one consonant or none ('aus', 'choi') also meets the parts that differ from it
     # only in vowels ('aous', 'choe'): few parts share so short a shape
     keys = ["s" + sk] if len(sk) >= 2 else ["t" + part.text, "h" + part.shape]
+    if "kh" in part.text:  # х, ח, خ: 'kh' in one romanisation, 'h' in another ('Kharume' / 'Harume')
+        alt = skeleton(part.text.replace("kh", "h"))
+        if len(alt) >= 2:
+            keys.append("s" + alt)
     if part.variant >= 0:
         keys.append(f"v{part.variant}")
     if len(part.text) >= 5:
@@ -268,6 +284,7 @@ class _QPart:
 
     __slots__ = (
         "abjad",
+        "close",
         "first",
         "initial",
         "kind",
@@ -294,6 +311,7 @@ class _QPart:
         self.vids = _NO_VIDS  # until _reach finds similar vocabulary parts
         self.wsims = _NO_SIMS
         self.total = 0
+        self.close = 0  # names holding a part at least RARE_SIM similar (0: none)
 
 
 # per query: for the best name of each entry kept, the row of its form among the query's candidate
@@ -351,6 +369,7 @@ class ScreeningIndex:
         self._identifiers: dict[str, list[int]] | None = None
         self._part_cache: dict[Part, _QPart] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
+        self._org_schemas: np.ndarray | None = None  # per indexed schema: an organisation
         # zeroed per-form scratch space of kernels.top_forms (which holds the GIL while it runs)
         self._scratch = (np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.bool_))
         # code_points of vocab_text and form_squash, on first use
@@ -398,7 +417,7 @@ class ScreeningIndex:
                 if fid == len(form_names):
                     rows.append([vocab_id(p) for p in scoring_parts(an, MAX_PARTS)])
                     # compounds: 'hat kaew' is also found as 'hatkaew' (through its own keys)
-                    for p in joined_pairs(an):
+                    for p in joined_runs(an, threes=org):
                         compounds.append((vocab_id(p), fid))
                     squash.append(squashed(an.spoken_parts))
                     words.append(word_count(an.parts))
@@ -594,7 +613,9 @@ class ScreeningIndex:
         keep = sims >= KEEP_PART_SIM
         pq, pv, sims = pq[keep], pv[keep], sims[keep]
         bounds = np.searchsorted(pq, np.arange(len(qps) + 1)).tolist()
-        postings = np.concatenate([[0], np.cumsum(self.post_ptr[pv + 1] - self.post_ptr[pv])]).tolist()
+        sizes = self.post_ptr[pv + 1] - self.post_ptr[pv]
+        postings = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+        close = np.concatenate([[0], np.cumsum(np.where(sims >= RARE_SIM, sizes, 0))]).tolist()
         for i, qp in enumerate(qps):
             a, b = bounds[i], bounds[i + 1]
             if a == b:
@@ -602,20 +623,25 @@ class ScreeningIndex:
             qp.vids = pv[a:b].astype(np.int32)
             qp.wsims = sims[a:b] * np.float32(qp.weight)
             qp.total = postings[b] - postings[a]
+            qp.close = close[b] - close[a]
 
-    def _query_parts(self, analysed: Sequence[AnalysedName]) -> tuple[list[list[_QPart]], list[list[_QPart]]]:
-        """Per query, its prepared parts (scored) and those plus its adjacent parts joined
-        (retrieving: 'had kaew' also looks for 'hadkaew')."""
+    def _query_parts(self, analysed: Sequence[AnalysedName], blends: Sequence[bool]
+                     ) -> tuple[list[list[_QPart]], list[list[_QPart]], list[list[_QPart]]]:
+        """Per query, its prepared parts (scored), those plus its adjacent parts joined
+        (retrieving: 'had kaew' also looks for 'hadkaew') and, where ``blends`` (a company's name),
+        the one-word forms it may blend with (probes: 'fincimex' looks for 'cimex')."""
         cache = self._part_cache
         if len(cache) > PART_CACHE:
             cache.clear()
-        joins = [joined_pairs(an) for an in analysed]
-        new = list(dict.fromkeys(p for an, js in zip(analysed, joins, strict=True) for p in (*an.parts, *js)
-                                 if p not in cache))
+        joins = [joined_runs(an, threes=blend) for an, blend in zip(analysed, blends, strict=True)]
+        probes = [blend_probes(an) if blend else [] for an, blend in zip(analysed, blends, strict=True)]
+        new = list(dict.fromkeys(p for an, js, ps in zip(analysed, joins, probes, strict=True)
+                                 for p in (*an.parts, *js, *ps) if p not in cache))
         if new:
             self._prepare(new)
         scoring = [[cache[p] for p in an.parts] for an in analysed]
-        return scoring, [[*qps, *(cache[p] for p in js)] for qps, js in zip(scoring, joins, strict=True)]
+        return (scoring, [[*qps, *(cache[p] for p in js)] for qps, js in zip(scoring, joins, strict=True)],
+                [[cache[p] for p in ps] for ps in probes])
 
     @staticmethod
     def _retrieving_parts(qps: Sequence[_QPart]) -> list[_QPart]:
@@ -627,10 +653,11 @@ class ScreeningIndex:
         smallest = min(qp.total for qp in plans)
         return [qp for qp in plans if (qp.total <= COMMON_POSTINGS and qp.kind != ORG_TERM) or qp.total == smallest]
 
-    def _retrieve(self, qparts: Sequence[Sequence[_QPart]]) -> list[np.ndarray]:
+    def _retrieve(self, qparts: Sequence[Sequence[_QPart]], probes: Sequence[Sequence[_QPart]]) -> list[np.ndarray]:
         """Per query, the forms most worth scoring exactly: the ``RETRIEVE`` best by the sum of
         weighted part similarities, for all queries of a batch in one compiled pass (ties go to
-        the form reached first, so a query gets the same candidates alone or in a batch)."""
+        the form reached first, so a query gets the same candidates alone or in a batch), then
+        the few forms of its rarest part and of each blend probe."""
         vids: list[np.ndarray] = []
         wsims: list[np.ndarray] = []
         sizes = [0] * (len(qparts) + 1)  # vocabulary parts per query, shifted by one for cumsum
@@ -640,16 +667,39 @@ class ScreeningIndex:
                 wsims.append(qp.wsims)
                 sizes[j + 1] += len(qp.vids)
         if not vids:
-            return [np.zeros(0, dtype=np.int32) for _ in qparts]
+            return [self._with_few_forms(np.zeros(0, dtype=np.int32), qps, ps)
+                    for qps, ps in zip(qparts, probes, strict=True)]
         n_forms = len(self.form_tok)
         if len(self._scratch[0]) != n_forms:
             self._scratch = (np.zeros(n_forms, dtype=np.float64), np.zeros(n_forms, dtype=np.bool_))
         ptr, forms = top_forms(self.post_ptr, self.post_ids, np.cumsum(sizes), np.concatenate(vids),
                                np.concatenate(wsims), RETRIEVE, *self._scratch)
-        return np.split(forms, ptr[1:-1])
+        return [self._with_few_forms(cand, qps, ps)
+                for cand, qps, ps in zip(np.split(forms, ptr[1:-1]), qparts, probes, strict=True)]
+
+    def _with_few_forms(self, cand: np.ndarray, qps: Sequence[_QPart], probes: Sequence[_QPart]) -> np.ndarray:
+        """``cand`` and, after it, the forms holding the query's rarest name part and those of
+        each blend probe, where they are few: a rare surname among common given names ('SHAMMOUT,
+        Muhammad Isam Muhammad Anwar') would otherwise lose its few names to the many that share
+        the common ones; probes are not summed with the parts (their endings would add up)."""
+        few = [qp for qp in probes if 0 < qp.close <= RARE_FORMS]
+        rarest = min((qp for qp in qps if qp.kind == NAME and 0 < qp.close <= RARE_FORMS),
+                     key=lambda qp: qp.close, default=None)
+        if rarest is not None:
+            few.append(rarest)
+        if not few:
+            return cand
+        seen = set(cand.tolist())
+        extra = sorted({f for qp in few for f in self._close_forms(qp).tolist()} - seen)
+        return np.concatenate([cand, np.array(extra, dtype=cand.dtype)]) if extra else cand
+
+    def _close_forms(self, qp: _QPart) -> np.ndarray:
+        """The ``qp.close`` forms holding a part at least ``RARE_SIM`` similar to ``qp`` (with repeats)."""
+        vids = qp.vids[qp.wsims >= np.float32(RARE_SIM * qp.weight)].tolist()
+        return np.concatenate([self.post_ids[self.post_ptr[v] : self.post_ptr[v + 1]] for v in vids])
 
     def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray],
-               as_one: tuple[np.ndarray, np.ndarray],
+               as_one: tuple[np.ndarray, np.ndarray], blends: Sequence[AnalysedName | None],
                key_hash: np.ndarray, keep_all: np.ndarray, floor: float) -> list[_Scored]:
         """Exact name scores of every query's candidate names: each query's distinct part pairs
         compared once, then one vectorised pass per query part count: per query, the
@@ -698,6 +748,7 @@ class ScreeningIndex:
             at = np.asarray(js)
             raw = np.maximum(aggregate_pairs(m, wq, wc),
                              self._as_one_word(as_one[0][at], as_one[1][at], g_names, g_counts))
+            self._blends([blends[j] for j in js], g_names, g_counts, raw)
             self._best_per_entry(js, g_names, g_counts, raw, m, (key_hash, keep_all, floor), out)
         return out
 
@@ -714,6 +765,33 @@ class ScreeningIndex:
             query = np.repeat(np.arange(len(counts)), counts)[todo]
             out[todo] = joined_score(indel_ratios(query, names[todo], code_points(as_one), self._squash_chars))
         return out
+
+    def _blends(self, queries: Sequence[AnalysedName | None], names: np.ndarray, counts: np.ndarray,
+                raw: np.ndarray) -> None:
+        """Raise ``raw`` (per candidate form ``names``, ``counts`` per query) to the blend score
+        (``names.compare.as_blend``) of company queries (None: not one) against company forms."""
+        words = np.array([word_count(an.parts) if an is not None else 0 for an in queries], dtype=np.int16)
+        q_words = np.repeat(words, counts)
+        f_words = self.form_words[names]
+        todo = np.flatnonzero(((q_words == 1) & (f_words >= 2)) | ((q_words >= 2) & (f_words == 1)))
+        if not len(todo):
+            return
+        first_name = self.form_names[self.form_ptr[names[todo]]]
+        todo = todo[self._schema_is_org()[self.entry_schema[self.name_entry[first_name]]]]
+        owner = np.repeat(np.arange(len(queries)), counts)
+        for t in todo.tolist():
+            an = queries[owner[t]]
+            form = int(names[t])
+            if an is None or squashed(an.parts)[:3] != self.form_squash[form][:3]:  # a blend starts alike
+                continue
+            blend = as_blend(an, analyse(self.name_text[self.form_names[self.form_ptr[form]]], True))
+            if blend is not None and blend[2] > raw[t]:
+                raw[t] = blend[2]
+
+    def _schema_is_org(self) -> np.ndarray:
+        if self._org_schemas is None:
+            self._org_schemas = np.array([is_org_schema(s) for s in self.schema_names] or [False], dtype=bool)
+        return self._org_schemas
 
     def _best_per_entry(self, js: list[int], names: np.ndarray, counts: np.ndarray, raw: np.ndarray, m: np.ndarray,
                         limits: tuple[np.ndarray, np.ndarray, float], out: list[_Scored]) -> None:
@@ -752,17 +830,18 @@ class ScreeningIndex:
     def _screen(self, queries: Sequence[Query], threshold: float, limit: int,
                 min_score: float | None) -> list[list[Match]]:
         analysed = [analyse(q.name or "", _org_flag(q.schema)) for q in queries]
+        blends = [an if _is_company(q, an) else None for q, an in zip(queries, analysed, strict=True)]
         if len(self.name_text):
-            qparts, retrieving = self._query_parts(analysed)
+            qparts, retrieving, probes = self._query_parts(analysed, [an is not None for an in blends])
         else:
-            qparts = retrieving = [[] for _ in queries]
-        cands = self._retrieve(retrieving)
+            qparts = retrieving = probes = [[] for _ in queries]
+        cands = self._retrieve(retrieving, probes)
         floor = min(threshold, 0.5) if min_score is None else min_score
         key_hash = _hashes(an.key for an in analysed)
         keep_all = np.array([bool(q.identifiers) for q in queries], dtype=bool)
         as_one = (np.array([squashed(an.spoken_parts) for an in analysed], dtype=object),
                   np.array([word_count(an.parts) for an in analysed], dtype=np.int16))
-        scored = self._score(qparts, cands, as_one, key_hash, keep_all, floor)
+        scored = self._score(qparts, cands, as_one, blends, key_hash, keep_all, floor)
         return [self._results(q, an, sc, threshold, limit, floor)
                 for q, an, sc in zip(queries, analysed, scored, strict=True)]
 
@@ -831,6 +910,9 @@ class ScreeningIndex:
             if one_word is not None and one_word[2] and one_word[2] >= min(name_score, 0.99) - 1e-4:
                 sa, sb, as_one = one_word
                 expl["name"]["as_one_word"] = {"query": sa, "matched": sb, "score": round(as_one, 4)}
+            blend = as_blend(an, cand) if is_org_schema(entry.schema) else None
+            if blend is not None and blend[2] and abs(blend[2] - name_score) <= 1e-4:  # the blend is the score
+                expl["name"]["blend"] = {"query": blend[0], "matched": blend[1], "score": round(blend[2], 4)}
         expl.update(feats)
         if entry.relation:
             expl["relation"] = {"detail": entry.relation, "listed": entry.listed}

@@ -109,7 +109,7 @@ def test_organisation_legal_forms_discounted() -> None:
 
 
 
-def test_dotted_acronyms_are_one_word_in_organisation_names() -> None:
+def test_acronyms_are_one_word_in_organisation_names() -> None:
     """'D.E.S. International' is 'DES International' (the same company's other spelling); legal
     forms written with dots stay legal forms; a person's dotted initials stay initials."""
     assert analyse("D.E.S. INTERNATIONAL CO. LTD.", True).texts[0] == "des"
@@ -118,6 +118,11 @@ def test_dotted_acronyms_are_one_word_in_organisation_names() -> None:
     assert [p.text for p in parts if p.kind != ORG_TERM] == ["rancho", "nuevo", "pachon"]
     assert [p.kind for p in analyse("FINANCIERA CIMEX S.A", True).parts] == [NAME, NAME, ORG_TERM]
     assert [p.kind for p in analyse("J.A. SMITH").parts] == [INITIAL, INITIAL, NAME]
+    # letters after spaces are the same acronym; letters joined by '&' are not one
+    assert analyse("P L M SOCIEDAD DE CORRETAJE, C.A.", True).texts == analyse("P.L.M. SOCIEDAD DE CORRETAJE, C.A.",
+                                                                              True).texts
+    assert analyse("I&S HOLDING COMPANY, S.A.", True).texts[0] == "i"
+    assert analyse("S.A. C.I. GLOBAL INVESTMENTS", True).texts[:2] == ("sa", "ci")  # two acronyms
 
 
 def test_a_title_after_the_article_is_a_family_name() -> None:

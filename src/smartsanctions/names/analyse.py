@@ -29,8 +29,11 @@ NAME, INITIAL, ORG_TERM = "name", "initial", "org"
 KIND_WEIGHT = {NAME: 1.0, INITIAL: 0.35, ORG_TERM: 0.06}
 
 _SPLIT_RE = re.compile(r"[^0-9a-z]+")
-# single letters joined by dots, 'D.E.S.', 'S.A', 'C.V.': one word in an organisation's name
-_DOTTED_RE = re.compile(r"\b[^\W\d_](?:\.[^\W\d_]\b)+\.?")
+# single letters in a row with one kind of separator: 'D.E.S.', 'S.A', 'M. D. S.', 'P L M' (but
+# 'S.A. C.I.' is two acronyms, 'I&S' none)
+_L = r"[^\W\d_]"
+_END = r"(?![\w&])"
+_LETTER_RUN_RE = re.compile(rf"(?<![\w&.]){_L}(?:(?:\.{_L}{_END})+\.?|(?:\.\s+{_L}{_END})+\.?|(?:\s+{_L}{_END}(?!\.))+)")
 _APOSTROPHES = re.compile(r"['’‘`´ʻʼʾʿ]")
 
 T = TypeVar("T")
@@ -157,8 +160,8 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     tokens, script, abjad = _romanise(text)
     if is_org is None:
         is_org = len(tokens) > 1 and any(t in _LEGAL_FORMS for t in tokens[1:])
-    if is_org and "." in text:
-        tokens, script, abjad = _romanise(_undot(text))
+    if is_org and _LETTER_RUN_RE.search(text):
+        tokens, script, abjad = _romanise(_letters_joined(text))
     if is_org:
         acronyms = tables().org_acronyms
         tokens = [word for tok in tokens for word in acronyms.get(tok, (tok,))]
@@ -173,10 +176,11 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     return AnalysedName(name, key, script, parts, tuple(dropped), surname_first)
 
 
-def _undot(text: str) -> str:
-    """An acronym written with dots as one word ('D.E.S. International' -> 'DES International'),
-    as other spellings write it; in a person's name the letters stay initials."""
-    return _DOTTED_RE.sub(lambda m: m.group().replace(".", "") + " ", text)
+def _letters_joined(text: str) -> str:
+    """Single letters in a row, after dots or spaces, as one word: an acronym as other spellings
+    of an organisation's name write it ('D.E.S.' and 'D E S' -> 'DES', 'S.A.' -> 'SA'); 'I&S'
+    stays two letters, 'S.A. C.I.' two words, and in a person's name letters stay initials."""
+    return _LETTER_RUN_RE.sub(lambda m: re.sub(r"[.\s]", "", m.group()) + " ", text)
 
 
 def _joins_next(token: str) -> bool:

@@ -314,6 +314,11 @@ class _QPart:
         self.close = 0  # names holding a part at least RARE_SIM similar (0: none)
 
 
+def _is_close(qp: _QPart) -> np.ndarray:
+    """Which of ``qp.vids`` count as holding the part itself: at least ``RARE_SIM`` similar."""
+    return qp.wsims >= np.float32(RARE_SIM * qp.weight)
+
+
 # per query: for the best name of each entry kept, the row of its form among the query's candidate
 # forms, its name score and its name index; and the (C, Q, T) part similarities of all candidate forms
 _Scored = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
@@ -615,7 +620,6 @@ class ScreeningIndex:
         bounds = np.searchsorted(pq, np.arange(len(qps) + 1)).tolist()
         sizes = self.post_ptr[pv + 1] - self.post_ptr[pv]
         postings = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-        close = np.concatenate([[0], np.cumsum(np.where(sims >= RARE_SIM, sizes, 0))]).tolist()
         for i, qp in enumerate(qps):
             a, b = bounds[i], bounds[i + 1]
             if a == b:
@@ -623,7 +627,7 @@ class ScreeningIndex:
             qp.vids = pv[a:b].astype(np.int32)
             qp.wsims = sims[a:b] * np.float32(qp.weight)
             qp.total = postings[b] - postings[a]
-            qp.close = close[b] - close[a]
+            qp.close = int(sizes[a:b][_is_close(qp)].sum())
 
     def _query_parts(self, analysed: Sequence[AnalysedName], blends: Sequence[bool]
                      ) -> tuple[list[list[_QPart]], list[list[_QPart]], list[list[_QPart]]]:
@@ -695,7 +699,7 @@ class ScreeningIndex:
 
     def _close_forms(self, qp: _QPart) -> np.ndarray:
         """The ``qp.close`` forms holding a part at least ``RARE_SIM`` similar to ``qp`` (with repeats)."""
-        vids = qp.vids[qp.wsims >= np.float32(RARE_SIM * qp.weight)].tolist()
+        vids = qp.vids[_is_close(qp)].tolist()
         return np.concatenate([self.post_ids[self.post_ptr[v] : self.post_ptr[v + 1]] for v in vids])
 
     def _score(self, qparts: Sequence[Sequence[_QPart]], cands: Sequence[np.ndarray],
@@ -748,7 +752,7 @@ class ScreeningIndex:
             at = np.asarray(js)
             raw = np.maximum(aggregate_pairs(m, wq, wc),
                              self._as_one_word(as_one[0][at], as_one[1][at], g_names, g_counts))
-            self._blends([blends[j] for j in js], g_names, g_counts, raw)
+            self._blends([blends[j] for j in js], as_one[1][at], g_names, g_counts, raw)
             self._best_per_entry(js, g_names, g_counts, raw, m, (key_hash, keep_all, floor), out)
         return out
 
@@ -766,12 +770,13 @@ class ScreeningIndex:
             out[todo] = joined_score(indel_ratios(query, names[todo], code_points(as_one), self._squash_chars))
         return out
 
-    def _blends(self, queries: Sequence[AnalysedName | None], names: np.ndarray, counts: np.ndarray,
-                raw: np.ndarray) -> None:
+    def _blends(self, queries: Sequence[AnalysedName | None], words: np.ndarray, names: np.ndarray,
+                counts: np.ndarray, raw: np.ndarray) -> None:
         """Raise ``raw`` (per candidate form ``names``, ``counts`` per query) to the blend score
-        (``names.compare.as_blend``) of company queries (None: not one) against company forms."""
-        words = np.array([word_count(an.parts) if an is not None else 0 for an in queries], dtype=np.int16)
-        q_words = np.repeat(words, counts)
+        (``names.compare.as_blend``) of company queries (None: not one; ``words``: their word
+        counts) against company forms."""
+        company = np.array([an is not None for an in queries], dtype=bool)
+        q_words = np.repeat(np.where(company, words, 0), counts)
         f_words = self.form_words[names]
         todo = np.flatnonzero(((q_words == 1) & (f_words >= 2)) | ((q_words >= 2) & (f_words == 1)))
         if not len(todo):

@@ -7,9 +7,11 @@ import pytest
 from rapidfuzz.distance import Indel
 
 from smartsanctions.names.compare import part_sim
+from smartsanctions.names.sounds import MAX_KEYS
 from smartsanctions.screening.index import code_points, part_records
 from smartsanctions.screening.kernels import (
     INLINE,
+    INLINE_MAX,
     _lcs,
     _lcs_with_masks,
     _match_masks,
@@ -167,21 +169,22 @@ def test_lcs_both_ways_gives_rapidfuzz_indel_ratio_bit_for_bit() -> None:
 def test_pair_sims_reads_short_ascii_parts_from_their_records_and_others_from_the_text() -> None:
     rng = np.random.default_rng(19)
     alphabet = list("abcdeh") + ["é", "中"]
-    texts = ["", "ali", "x" * 28, "x" * 29, "ab" * 40, "muhammad", "mühammad"]
-    texts += ["".join(rng.choice(alphabet[: 6 if k % 2 else 8], int(rng.integers(0, 40)))) for k in range(200)]
+    texts = ["", "ali", "x" * INLINE_MAX, "x" * (INLINE_MAX + 1), "ab" * 40, "muhammad", "mühammad"]
+    texts += ["".join(rng.choice(alphabet[: 6 if k % 2 else 8], int(rng.integers(0, INLINE_MAX + 9)))) for k in range(200)]
     # no relation between any two parts (no variant, distinct skeletons and shapes): the
     # similarity is the stretched Indel ratio alone
-    codes = [(-1, k, k, 0, False, False) for k in range(len(texts))]
+    no_sound = (0,) * MAX_KEYS
+    codes = [(-1, k, k, 0, False, 0, *no_sound) for k in range(len(texts))]
     rec = part_records(codes, texts)
     assert rec[:, INLINE].sum() > 50 and (rec[:, INLINE] == 0).sum() > 50
     qi = rng.integers(0, len(texts), 3000)
     vi = rng.integers(0, len(texts), 3000)
-    q_rec = part_records([(-1, -1 - k, -1 - k, 0, False, False) for k in range(len(texts))], texts)
+    q_rec = part_records([(-1, -1 - k, -1 - k, 0, False, 0, *no_sound) for k in range(len(texts))], texts)
     got = pair_sims(qi, vi, q_rec, code_points(texts)[0], rec, code_points(texts)[0], rec.view(np.uint8).ravel())
     for k in range(len(qi)):
         a, b = texts[qi[k]], texts[vi[k]]
         ratio = np.float32(Indel.normalized_similarity(a, b))
-        assert got[k] == part_sim(ratio, False, False, False, False, False, False), (a, b)
+        assert got[k] == part_sim(ratio, False, False, False, False, False, False, False), (a, b)
 
 
 def test_find_hashes_finds_every_present_hash_and_only_those() -> None:

@@ -51,6 +51,7 @@ class Part:
     kind: str
     abjad: bool = False  # romanised from Arabic or Hebrew script: short vowels were not written
     shape: str = ""  # vowel runs as 'V': two spellings with one shape differ only in vowels
+    romanised: bool = False  # romanised from a script other than Latin (abjads included)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +87,19 @@ def _word(word: str, latin_name: bool = True) -> tuple[tuple[str, ...], str]:
 
 
 def _romanise(text: str) -> tuple[list[str], str, set[str]]:
+    """The romanised tokens of ``text``, its dominant script and the tokens from other scripts."""
     scripts: dict[str, int] = {}
     out: list[str] = []
-    abjad: set[str] = set()
+    foreign: set[str] = set()
     latin_name = text.isascii() or any(script_of(c) == "latin" for c in text)
     for word in text.split(" "):
         toks, script = _word(word, latin_name)
         scripts[script] = scripts.get(script, 0) + len(word)
         out.extend(toks)
-        if script in ("arabic", "hebrew"):
-            abjad.update(toks)
+        if script != "latin":
+            foreign.update(toks)
     dominant = max(scripts, key=lambda k: scripts[k]) if scripts else "latin"
-    return out, dominant, abjad
+    return out, dominant, foreign
 
 
 def _merge(tokens: list[str], is_org: bool) -> tuple[list[tuple[str, str]], list[str]]:
@@ -148,8 +150,8 @@ _LEGAL_FORMS = frozenset({"llc", "ltd", "limited", "inc", "corp", "corporation",
 
 
 @lru_cache(maxsize=200_000)
-def _part(tok: str, kind: str, from_abjad: bool) -> Part:
-    return Part(tok, skeleton(tok), variant_group(tok), kind, from_abjad, vowel_shape(tok))
+def _part(tok: str, kind: str, from_abjad: bool, romanised: bool) -> Part:
+    return Part(tok, skeleton(tok), variant_group(tok), kind, from_abjad, vowel_shape(tok), romanised)
 
 
 @lru_cache(maxsize=400_000)
@@ -157,19 +159,20 @@ def analyse(name: str, is_org: bool | None = False) -> AnalysedName:
     """Analyse one name. ``is_org``: discount legal forms ("LLC", "S.A.", "Company");
     None: decide from the name (it has a legal form)."""
     text = clean(name[: MAX_NAME_CHARS * 4])[:MAX_NAME_CHARS]
-    tokens, script, abjad = _romanise(text)
+    tokens, script, foreign = _romanise(text)
     if is_org is None:
         is_org = len(tokens) > 1 and any(t in _LEGAL_FORMS for t in tokens[1:])
     if is_org and _LETTER_RUN_RE.search(text):
-        tokens, script, abjad = _romanise(_letters_joined(text))
+        tokens, script, foreign = _romanise(_letters_joined(text))
     if is_org:
         acronyms = tables().org_acronyms
         tokens = [word for tok in tokens for word in acronyms.get(tok, (tok,))]
     spoken = None if is_org or not tokens or not _joins_next(tokens[-1]) else _spoken_tokens(text)
     merged, dropped = _merge(spoken or tokens, is_org)
     merged = fewest_org_terms(merged, MAX_TOKENS, lambda m: m[1] == ORG_TERM)
-    from_abjad = bool(abjad) and script in ("arabic", "hebrew")
-    parts = tuple(_part(tok, kind, from_abjad) for tok, kind in merged)
+    romanised = bool(foreign) and script != "latin"
+    from_abjad = romanised and script in ("arabic", "hebrew")
+    parts = tuple(_part(tok, kind, from_abjad, romanised) for tok, kind in merged)
     # ``text`` is clean already (unless it was cut short): its key is its case fold
     key = simple_key(text) if len(text) >= MAX_NAME_CHARS else text.casefold()
     surname_first = 0 if spoken else _surname_first(text, is_org, len(parts))
@@ -230,14 +233,14 @@ def scoring_parts(name: AnalysedName, limit: int) -> list[Part]:
     return fewest_org_terms(name.parts, limit, lambda p: p.kind == ORG_TERM)
 
 
-def word_part(text: str, abjad: bool = False) -> Part:
-    """A name part made of ``text`` (a probe for compounds and blends)."""
-    return _part(text, NAME, abjad)
+def word_part(text: str, like: Part | None = None) -> Part:
+    """A name part made of ``text`` (a probe for compounds and blends), romanised like ``like``."""
+    return _part(text, NAME, like is not None and like.abjad, like is not None and like.romanised)
 
 
 def joined(a: Part, b: Part) -> Part:
     """Two adjacent name parts written as one word: 'hat kaew' -> 'hatkaew', 'agro-phen' -> 'agrophen'."""
-    return _part(a.text + b.text, NAME, a.abjad or b.abjad)
+    return _part(a.text + b.text, NAME, a.abjad or b.abjad, a.romanised or b.romanised)
 
 
 def is_org_schema(schema: str | None) -> bool:

@@ -2,9 +2,11 @@
 
 Part similarity (0..1) takes the best of: the Indel ratio of the romanised forms; equal
 consonant skeletons ("bashar"/"bachar"/"bshar"); the same known spelling-variant group
-("muhammad"/"mohamed"); an initial against a name with that first letter. Two parts from
-*different* variant groups ("hassan"/"hussein") get no skeleton credit. The raw similarity
-is then stretched so that unrelated parts (ratio under ~0.45) count as no match.
+("muhammad"/"mohamed"); an initial against a name with that first letter; where one side was
+romanised from another script, a shared sound key (``names.sounds``: "fuditshka"/"vodicka").
+Two parts from *different* variant groups ("hassan"/"hussein") get no skeleton or sound
+credit. The raw similarity is then stretched so that unrelated parts (ratio under ~0.45)
+count as no match.
 
 A name score is the weighted share of both names' parts that found a counterpart; parts of
 the longer name left unmatched (a missing middle name) count at a discount. Names split into
@@ -40,12 +42,14 @@ from .analyse import (
     word_part,
 )
 from .conventions import tables
+from .sounds import MAX_KEYS, sound_codes
 
 SKELETON_FLOOR = 0.80  # two parts with the same skeleton and vowel shape (plus a share of the ratio)
 ABJAD_FLOOR = 0.88  # the same skeleton when one side was romanised from Arabic/Hebrew: all it carries
 LATIN_SKELETON_FLOOR = 0.55  # the same between two Latin spellings, where vowels were written
 VARIANT_SIM = 0.95  # two known spellings of the same name part
 INITIAL_SIM = 0.80  # "J" against "John"
+SOUND_FLOOR = 0.60  # a shared sound key across scripts (plus a share of the ratio): ranks, never alerts alone
 STRETCH_FROM = 0.45  # raw similarity at or below this counts as no match
 UNMATCHED_DISCOUNT = 0.6  # weight of an unmatched part of the longer name
 UNMATCHED_BELOW = 0.5  # a part whose best counterpart is under this is unmatched
@@ -89,6 +93,8 @@ class PartArrays:
     first: np.ndarray  # int32 code point of the first letter
     abjad: np.ndarray  # bool: romanised from a script that leaves short vowels out
     shapes: np.ndarray  # object array of vowel shapes
+    romanised: np.ndarray  # bool: romanised from a script other than Latin
+    sounds: np.ndarray  # (n, MAX_KEYS) int32 sound codes, 0 for none
 
     @classmethod
     def of(cls, parts: Sequence[Part]) -> PartArrays:
@@ -101,11 +107,25 @@ class PartArrays:
             first=np.array([ord(p.text[0]) if p.text else 0 for p in parts], dtype=np.int32),
             abjad=np.array([p.abjad for p in parts], dtype=bool),
             shapes=np.array([p.shape for p in parts], dtype=object),
+            romanised=np.array([p.romanised for p in parts], dtype=bool),
+            sounds=np.array([part_sounds(p) for p in parts], dtype=np.int32).reshape(len(parts), MAX_KEYS),
         )
 
     def take(self, idx: np.ndarray) -> PartArrays:
         return PartArrays([self.texts[i] for i in idx.tolist()], self.skeletons[idx], self.variants[idx],
-                          self.initial[idx], self.first[idx], self.abjad[idx], self.shapes[idx])
+                          self.initial[idx], self.first[idx], self.abjad[idx], self.shapes[idx],
+                          self.romanised[idx], self.sounds[idx])
+
+
+def part_sounds(p: Part) -> tuple[int, ...]:
+    """The sound codes of a part (none for an initial)."""
+    return sound_codes(p.text) if p.kind != INITIAL else (0,) * MAX_KEYS
+
+
+def share_sound(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether sound codes ``a`` (..., MAX_KEYS) and ``b`` (broadcastable) have one in common."""
+    eq = (a[..., :, None] == b[..., None, :]) & (a[..., :, None] != 0)
+    return eq.any(axis=(-2, -1))
 
 
 @njit(cache=True)
@@ -116,7 +136,7 @@ def _stretch(sim: np.float32) -> np.float32:
 
 @njit(cache=True)
 def part_sim(ratio: np.float32, same_var: bool, diff_var: bool, same_skel: bool, abjad: bool, same_shape: bool,
-             initials: bool) -> np.float32:
+             initials: bool, same_sound: bool) -> np.float32:
     """Stretched part similarity (float32) from the Indel ratio and the part relations: the one
     formula behind :func:`combine` and the index's compiled pair scoring."""
     if ratio >= np.float32(1.0):
@@ -131,6 +151,8 @@ def part_sim(ratio: np.float32, same_var: bool, diff_var: bool, same_skel: bool,
         else:
             floor = np.float32(LATIN_SKELETON_FLOOR) + np.float32(0.25) * ratio
         sim = max(sim, floor)
+    if same_sound and not diff_var:
+        sim = max(sim, np.float32(SOUND_FLOOR) + np.float32(0.25) * ratio)
     if same_var:
         sim = max(sim, np.float32(VARIANT_SIM))
     if initials:
@@ -140,18 +162,19 @@ def part_sim(ratio: np.float32, same_var: bool, diff_var: bool, same_skel: bool,
 
 @njit(cache=True)
 def _part_sims(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_skel: np.ndarray,
-               abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray) -> np.ndarray:
+               abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray, same_sound: np.ndarray) -> np.ndarray:
     out = np.empty(len(ratio), dtype=np.float32)
     for i in range(len(ratio)):
-        out[i] = part_sim(ratio[i], same_var[i], diff_var[i], same_skel[i], abjad[i], same_shape[i], initials[i])
+        out[i] = part_sim(ratio[i], same_var[i], diff_var[i], same_skel[i], abjad[i], same_shape[i], initials[i],
+                          same_sound[i])
     return out
 
 
 def combine(ratio: np.ndarray, same_var: np.ndarray, diff_var: np.ndarray, same_skel: np.ndarray,
-            abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray | None) -> np.ndarray:
-    """:func:`part_sim` over broadcastable arrays (``initials`` None: no initial on either side)."""
+            abjad: np.ndarray, same_shape: np.ndarray, initials: np.ndarray, same_sound: np.ndarray) -> np.ndarray:
+    """:func:`part_sim` over broadcastable arrays."""
     arrays = np.broadcast_arrays(ratio.astype(np.float32, copy=False), same_var, diff_var, same_skel, abjad,
-                                 same_shape, np.asarray(False if initials is None else initials))
+                                 same_shape, initials, same_sound)
     flat = [np.ascontiguousarray(a).ravel() for a in arrays]
     return np.asarray(_part_sims(*flat)).reshape(arrays[0].shape)
 
@@ -179,6 +202,7 @@ def similarity_matrix(q: PartArrays, u: PartArrays) -> np.ndarray:
         q.abjad[:, None] | u.abjad[None, :],
         q.shapes[:, None] == u.shapes[None, :],
         (q.initial[:, None] | u.initial[None, :]) & (q.first[:, None] == u.first[None, :]),
+        (q.romanised[:, None] | u.romanised[None, :]) & share_sound(q.sounds[:, None, :], u.sounds[None, :, :]),
     )
 
 
@@ -285,7 +309,8 @@ def explain_rows(a: AnalysedName, b: AnalysedName, rows: list[list[float]]) -> d
         best = max(row) if row else -1.0
         if best >= UNMATCHED_BELOW:
             j = row.index(best)
-            pairs.append({"query": p.text, "candidate": b.parts[j].text, "similarity": round(best, 3)})
+            q = b.parts[j]
+            pairs.append({"query": p.text, "candidate": q.text, "similarity": round(best, 3), "by": part_relation(p, q)})
             matched_b.add(j)
         else:
             unmatched_a.append(p.text)
@@ -372,13 +397,13 @@ def blend_probes(name: AnalysedName) -> list[Part]:
     and a name of two or three words as the start of its first word and the rest
     ('colombiana cerdos': colcerdos, colocerdos, colomcerdos)."""
     texts = [p.text for p in name.parts if p.kind == NAME]
-    abjad = any(p.abjad for p in name.parts)
+    like = name.parts[0] if name.parts else None
     if word_count(name.parts) == 1 and len(texts) == 1 and len(texts[0]) >= BLEND_MIN_CHARS:
         word = texts[0]
-        return [word_part(word[i:], abjad) for i in range(3, min(6, len(word) - 3))]
+        return [word_part(word[i:], like) for i in range(3, min(6, len(word) - 3))]
     if 2 <= len(texts) <= 3:
         rest = "".join(texts[1:])
-        return [word_part(texts[0][:k] + rest, abjad) for k in range(3, min(6, len(texts[0])))]
+        return [word_part(texts[0][:k] + rest, like) for k in range(3, min(6, len(texts[0])))]
     return []
 
 
@@ -410,12 +435,37 @@ def _skel(p: Part) -> str:
     return p.skeleton if len(p.skeleton) >= 2 else "\x00" + p.text
 
 
+def part_relation(p: Part, q: Part) -> str:
+    """The strongest relation :func:`part_sim` saw between two parts, for explanations:
+    'same', 'variant' (known spellings of one name), 'skeleton' (same consonants), 'sound'
+    (a shared sound key across scripts), 'initial' or 'spelling' (letters in common only)."""
+    pv, qv = p.variant, q.variant
+    other_group = pv >= 0 and qv >= 0 and pv != qv
+    if p.text == q.text:
+        return "same"
+    if pv >= 0 and pv == qv:
+        return "variant"
+    if _skel(p) == _skel(q) and not other_group:
+        return "skeleton"
+    if _sound_across_scripts(p, q) and not other_group:
+        return "sound"
+    if (p.kind == INITIAL or q.kind == INITIAL) and p.text[:1] == q.text[:1]:
+        return "initial"
+    return "spelling"
+
+
 def part_similarity(p: Part, q: Part) -> float:
     """:func:`part_sim` of two parts (no arrays): the value :func:`similarity_matrix` gives them."""
     pv, qv = p.variant, q.variant
     return float(part_sim(np.float32(Indel.normalized_similarity(p.text, q.text)), pv >= 0 and pv == qv,
                           pv >= 0 and qv >= 0 and pv != qv, _skel(p) == _skel(q), p.abjad or q.abjad,
-                          p.shape == q.shape, (p.kind == INITIAL or q.kind == INITIAL) and p.text[:1] == q.text[:1]))
+                          p.shape == q.shape, (p.kind == INITIAL or q.kind == INITIAL) and p.text[:1] == q.text[:1],
+                          _sound_across_scripts(p, q)))
+
+
+def _sound_across_scripts(p: Part, q: Part) -> bool:
+    """One of the parts was romanised from another script and they share a sound key."""
+    return (p.romanised or q.romanised) and bool(share_sound(np.array(part_sounds(p)), np.array(part_sounds(q))))
 
 
 def aggregate_one(rows: list[list[float]], wa: list[float], wb: list[float]) -> float:

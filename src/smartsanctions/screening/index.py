@@ -53,10 +53,12 @@ from smartsanctions.names.compare import (
     explain_pair,
     joined_runs,
     joined_score,
+    part_sounds,
     squashed,
     word_count,
 )
 from smartsanctions.names.conventions import skeleton
+from smartsanctions.names.sounds import sound_keys
 
 from . import kernels
 from .kernels import (
@@ -105,7 +107,7 @@ def _is_company(query: Query, an: AnalysedName) -> bool:
     return flag is True or (flag is None and any(p.kind == ORG_TERM for p in an.parts))
 
 
-_FORMAT = 10
+_FORMAT = 11
 _MAGIC = b"SSIX"
 
 
@@ -161,6 +163,7 @@ def _keys(part: Part, query: bool) -> list[str]:
             keys.append("s" + alt)
     if part.variant >= 0:
         keys.append(f"v{part.variant}")
+    keys.extend(_sound_keys(part, query))
     if len(part.text) >= 5:
         keys.append("p" + part.text[:4])
     dels = _deletions(sk)
@@ -173,6 +176,15 @@ def _keys(part: Part, query: bool) -> list[str]:
             keys.append("d" + sk)  # a consonant more in the indexed part
         keys.extend("s" + d for d in dels)  # a consonant fewer
     return keys
+
+
+def _sound_keys(part: Part, query: bool) -> list[str]:
+    """Keys that meet across scripts (``names.sounds``): a romanised query part looks for the
+    Latin indexed parts sharing a sound key. Not the other way: the lists write every name in
+    Latin letters too, and Latin queries keyed so cost a third of the batch throughput."""
+    if part.kind == INITIAL or part.romanised != query:
+        return []
+    return ["o" + k for k in sound_keys(part.text)]
 
 
 def _compound_keys(text: str, sk: str, dels: list[str], query: bool) -> list[str]:
@@ -245,12 +257,18 @@ def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _offsets(texts)
 
 
-def part_records(codes: Sequence[tuple[int, int, int, int, bool, bool]], texts: Sequence[str],
-                 inline: bool = True) -> np.ndarray:
-    """Name parts as ``kernels.pair_sims``'s records (int32 rows): variant group (-1: none),
-    skeleton and vowel-shape codes (positions in skel_hash, shape_hash), first letter, initial,
-    romanised from an abjad, the span of the part's code points in ``code_points(texts)``, and
-    (``inline``: vocabulary parts) the text itself when it is short and ASCII."""
+def part_codes(part: Part, skel: int, shape: int) -> tuple[int, ...]:
+    """The fields of a part's record before its span: variant group (-1: none), skeleton and
+    vowel-shape codes (positions in skel_hash, shape_hash), first letter, initial, script
+    (``kernels.SCRIPT``) and sound codes."""
+    script = 1 if part.abjad else 2 if part.romanised else 0
+    return (part.variant, skel, shape, ord(part.text[:1] or "\0"), part.kind == INITIAL, script, *part_sounds(part))
+
+
+def part_records(codes: Sequence[tuple[int, ...]], texts: Sequence[str], inline: bool = True) -> np.ndarray:
+    """Name parts as ``kernels.pair_sims``'s records (int32 rows): their ``part_codes``, the
+    span of the part's code points in ``code_points(texts)``, and (``inline``: vocabulary
+    parts) the text itself when it is short and ASCII."""
     off = _offsets(texts)
     rec = np.zeros((len(texts), kernels.RECORD_INTS), dtype=np.int32)
     if len(texts):
@@ -283,16 +301,11 @@ class _QPart:
     vocabulary parts (with similarities) its blocking keys reach."""
 
     __slots__ = (
-        "abjad",
         "close",
-        "first",
-        "initial",
+        "codes",
         "kind",
-        "shape",
-        "skel",
         "text",
         "total",
-        "var",
         "vids",
         "weight",
         "wsims",
@@ -300,12 +313,7 @@ class _QPart:
 
     def __init__(self, part: Part, skel: int, shape: int, weight: float) -> None:
         self.text = part.text
-        self.skel = skel
-        self.var = part.variant
-        self.initial = part.kind == INITIAL
-        self.first = ord(part.text[0]) if part.text else 0
-        self.abjad = part.abjad
-        self.shape = shape
+        self.codes = part_codes(part, skel, shape)
         self.kind = part.kind
         self.weight = weight
         self.vids = _NO_VIDS  # until _reach finds similar vocabulary parts
@@ -330,8 +338,7 @@ class _QFeats:
     def __init__(self, parts: Sequence[_QPart]) -> None:
         texts = [p.text for p in parts]
         self.chars = code_points(texts)[0]
-        self.rec = part_records([(p.var, p.skel, p.shape, p.first, p.initial, p.abjad) for p in parts], texts,
-                                inline=False)
+        self.rec = part_records([p.codes for p in parts], texts, inline=False)
         self.weight = np.array([p.weight for p in parts], dtype=np.float32)
 
 
@@ -386,7 +393,7 @@ class ScreeningIndex:
     @classmethod
     def build(cls, entries: Iterable[IndexEntry]) -> ScreeningIndex:
         self = cls()
-        vocab: dict[tuple[str, str, bool], int] = {}
+        vocab: dict[Part, int] = {}
         parts: list[Part] = []
         rows: list[list[int]] = []
         name_entry: list[int] = []
@@ -401,9 +408,9 @@ class ScreeningIndex:
         words: list[int] = []
 
         def vocab_id(p: Part) -> int:
-            vid = vocab.get((p.text, p.kind, p.abjad))
+            vid = vocab.get(p)
             if vid is None:
-                vid = vocab[(p.text, p.kind, p.abjad)] = len(parts)
+                vid = vocab[p] = len(parts)
                 parts.append(p)
             return vid
 
@@ -475,9 +482,8 @@ class ScreeningIndex:
         self.skel_df = np.bincount(skel, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
         self.vocab_weight = self._weights(parts, self.skel_df[skel])
         shape = np.searchsorted(self.shape_hash, shape_h).tolist()
-        self.vocab_rec = part_records(
-            [(p.variant, k, h, ord(p.text[:1] or "\0"), p.kind == INITIAL, p.abjad)
-             for p, k, h in zip(parts, skel.tolist(), shape, strict=True)], [p.text for p in parts])
+        self.vocab_rec = part_records([part_codes(p, k, h) for p, k, h in zip(parts, skel.tolist(), shape, strict=True)],
+                                      [p.text for p in parts])
         by_key: dict[str, list[int]] = {}
         scored = {v for row in rows for v in row}  # joined pairs only: no ordinary keys
         for v, p in enumerate(parts):

@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from smartsanctions.names.compare import part_sim
+from smartsanctions.names.sounds import MAX_KEYS
 
 
 @njit(cache=True)
@@ -161,9 +162,12 @@ def indel_ratios(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.nd
 
 # a name part's record (index.part_records), 64 bytes (16 int32): all that comparing it with
 # another part reads of it, so a comparison touches one cache line of the vocabulary, not four
-VAR, SKEL, SHAPE, FIRST, INITIAL, ABJAD, START, END, INLINE = range(9)
+# SCRIPT: 0 Latin, 1 romanised from an abjad, 2 from another script; SOUND: names.sounds codes
+VAR, SKEL, SHAPE, FIRST, INITIAL, SCRIPT, SOUND = range(7)
+START = SOUND + MAX_KEYS
+END, INLINE = START + 1, START + 2
 RECORD_INTS = 16
-INLINE_AT = 36  # byte where the text of a short ASCII part (INLINE set) is repeated
+INLINE_AT = 4 * (INLINE + 1)  # byte where the text of a short ASCII part (INLINE set) is repeated
 INLINE_MAX = 4 * RECORD_INTS - INLINE_AT
 
 
@@ -183,14 +187,20 @@ def pair_sims(qi: np.ndarray, vi: np.ndarray, q_rec: np.ndarray, q_chars: np.nda
         else:
             ratio = _indel_ratio(q_chars, a0, a1, masks, a, v_chars, v_rec[b, START], v_rec[b, END])
         qv, vv = q_rec[a, VAR], v_rec[b, VAR]
+        same_sound = False
+        if q_rec[a, SCRIPT] != 0 or v_rec[b, SCRIPT] != 0:
+            for i in range(SOUND, SOUND + MAX_KEYS):
+                for j in range(SOUND, SOUND + MAX_KEYS):
+                    same_sound |= q_rec[a, i] != 0 and q_rec[a, i] == v_rec[b, j]
         out[k] = part_sim(
             ratio,
             qv >= 0 and qv == vv,
             qv >= 0 and vv >= 0 and qv != vv,
             q_rec[a, SKEL] == v_rec[b, SKEL],
-            q_rec[a, ABJAD] != 0 or v_rec[b, ABJAD] != 0,
+            q_rec[a, SCRIPT] == 1 or v_rec[b, SCRIPT] == 1,
             q_rec[a, SHAPE] == v_rec[b, SHAPE],
             (q_rec[a, INITIAL] != 0 or v_rec[b, INITIAL] != 0) and q_rec[a, FIRST] == v_rec[b, FIRST],
+            same_sound,
         )
     return out
 

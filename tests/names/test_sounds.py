@@ -33,7 +33,8 @@ def test_different_names_have_different_keys() -> None:
     assert not set(sound_keys("peters")) & set(sound_keys("petrov"))
     assert not set(sound_keys("vidal")) & set(sound_keys("vital"))
     assert sound_keys("ya") == sound_keys("aya") == ()  # no consonant: no key
-    assert sound_keys("shats") == sound_keys("schatz") == ("S",)
+    assert sound_keys("shats") == sound_keys("schatz") == ("S",)  # one class: finds, but scores nothing
+    assert sound_codes("shats") == (0,) * MAX_KEYS
 
 
 def test_letters_read_two_ways_give_a_key_per_reading_up_to_the_limit() -> None:

@@ -400,11 +400,12 @@ def test_romanised_names_find_their_latin_spellings_by_sound() -> None:
     (fdtSk / vdk), so only the sound keys bring them together. Two Latin spellings get nothing
     from sharing a key."""
     latin = [IndexEntry(f"l{i}", "", "Person", (n,)) for i, n in enumerate(
-        ["Vodička", "Peters", "Vidal", "Fischer", "Petrov", "Wanner", "Bitar"])]
+        ["Vodička", "Peters", "Vidal", "Fischer", "Petrov", "Wanner", "Bitar", "Schatz"])]
     index = ScreeningIndex.build(latin)
     assert [m.entry.id for m in index.search(Query("فوديتشكا"), min_score=0.0)][:1] == ["l0"]
     assert "l1" in [m.entry.id for m in index.search(Query("بيترز"), min_score=0.0)]  # after Bitar
     assert [m.entry.id for m in index.search(Query("Вайнштейн"), min_score=0.0)] == []
+    assert "l7" in [m.entry.id for m in index.search(Query("Шац"), min_score=0.0)]  # a one-class key: S
     sound = next(m for m in index.search(Query("فوديتشكا"), min_score=0.0) if m.entry.id == "l0")
     assert not sound.match and sound.score == pytest.approx(compare_names("فوديتشكا", "Vodička").score, abs=1e-4)
     assert all(m.entry.id != "l0" for m in index.search(Query("Fuditshka"), min_score=0.3))

@@ -57,6 +57,9 @@ def sound_keys(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=300_000)
 def sound_codes(text: str) -> tuple[int, ...]:
-    """:func:`sound_keys` as ``MAX_KEYS`` positive int32 codes, 0 for none (stable across processes)."""
-    codes = [zlib.crc32(k.encode("ascii")) & 0x7FFFFFFF | 1 for k in sound_keys(text)]
+    """The keys of two consonant classes or more as ``MAX_KEYS`` positive int32 codes, 0 for
+    none (stable across processes): what part similarity credits. A one-class key ('S': shats,
+    schatz) finds candidates but is shared too widely to score: credited, it put 'ali' level
+    with 'allah' (الله) and cost UN original-script names 4 of their 393 first ranks."""
+    codes = [zlib.crc32(k.encode("ascii")) & 0x7FFFFFFF | 1 for k in sound_keys(text) if len(k) >= 2]
     return tuple(codes + [0] * (MAX_KEYS - len(codes)))

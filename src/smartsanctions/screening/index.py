@@ -107,7 +107,7 @@ def _is_company(query: Query, an: AnalysedName) -> bool:
     return flag is True or (flag is None and any(p.kind == ORG_TERM for p in an.parts))
 
 
-_FORMAT = 11
+_FORMAT = 12
 _MAGIC = b"SSIX"
 
 
@@ -259,10 +259,11 @@ def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def part_codes(part: Part, skel: int, shape: int) -> tuple[int, ...]:
     """The fields of a part's record before its span: variant group (-1: none), skeleton and
-    vowel-shape codes (positions in skel_hash, shape_hash), first letter, initial, script
-    (``kernels.SCRIPT``) and sound codes."""
-    script = 1 if part.abjad else 2 if part.romanised else 0
-    return (part.variant, skel, shape, ord(part.text[:1] or "\0"), part.kind == INITIAL, script, *part_sounds(part))
+    vowel-shape codes (positions in skel_hash, shape_hash), first letter, flags (initial,
+    romanised, from an abjad) and sound codes."""
+    flags = ((part.kind == INITIAL) * kernels.INITIAL_FLAG | part.abjad * kernels.ABJAD_FLAG
+             | part.romanised * kernels.ROMANISED_FLAG)
+    return (part.variant, skel, shape, ord(part.text[:1] or "\0"), flags, *part_sounds(part))
 
 
 def part_records(codes: Sequence[tuple[int, ...]], texts: Sequence[str], inline: bool = True) -> np.ndarray:
@@ -277,7 +278,7 @@ def part_records(codes: Sequence[tuple[int, ...]], texts: Sequence[str], inline:
     raw = rec.view(np.uint8)
     for i, t in enumerate(texts if inline else ()):
         if len(t) <= kernels.INLINE_MAX and t.isascii():
-            rec[i, kernels.INLINE] = 1
+            rec[i, kernels.FLAGS] |= kernels.INLINE_FLAG
             raw[i, kernels.INLINE_AT : kernels.INLINE_AT + len(t)] = np.frombuffer(t.encode("ascii"), dtype=np.uint8)
     return rec
 

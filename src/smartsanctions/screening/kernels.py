@@ -162,12 +162,13 @@ def indel_ratios(qi: np.ndarray, vi: np.ndarray, q_text: tuple[np.ndarray, np.nd
 
 # a name part's record (index.part_records), 64 bytes (16 int32): all that comparing it with
 # another part reads of it, so a comparison touches one cache line of the vocabulary, not four
-# SCRIPT: 0 Latin, 1 romanised from an abjad, 2 from another script; SOUND: names.sounds codes
-VAR, SKEL, SHAPE, FIRST, INITIAL, SCRIPT, SOUND = range(7)
+# FLAGS: the *_FLAG bits below; SOUND: names.sounds codes
+VAR, SKEL, SHAPE, FIRST, FLAGS, SOUND = range(6)
 START = SOUND + MAX_KEYS
-END, INLINE = START + 1, START + 2
+END = START + 1
+INITIAL_FLAG, ABJAD_FLAG, ROMANISED_FLAG, INLINE_FLAG = 1, 2, 4, 8  # INLINE: the text is in the record
 RECORD_INTS = 16
-INLINE_AT = 4 * (INLINE + 1)  # byte where the text of a short ASCII part (INLINE set) is repeated
+INLINE_AT = 4 * (END + 1)  # byte where the text of a short ASCII part (INLINE_FLAG) is repeated
 INLINE_MAX = 4 * RECORD_INTS - INLINE_AT
 
 
@@ -181,14 +182,15 @@ def pair_sims(qi: np.ndarray, vi: np.ndarray, q_rec: np.ndarray, q_chars: np.nda
     for k in range(len(qi)):
         a, b = qi[k], vi[k]  # rows by position: a row view would cost a reference count
         a0, a1 = q_rec[a, START], q_rec[a, END]
-        if v_rec[b, INLINE]:
+        flags = q_rec[a, FLAGS] | v_rec[b, FLAGS]
+        if v_rec[b, FLAGS] & INLINE_FLAG:
             at = b * 4 * RECORD_INTS + INLINE_AT
             ratio = _indel_ratio(q_chars, a0, a1, masks, a, v_bytes, at, at + v_rec[b, END] - v_rec[b, START])
         else:
             ratio = _indel_ratio(q_chars, a0, a1, masks, a, v_chars, v_rec[b, START], v_rec[b, END])
         qv, vv = q_rec[a, VAR], v_rec[b, VAR]
         same_sound = False
-        if q_rec[a, SCRIPT] != 0 or v_rec[b, SCRIPT] != 0:
+        if flags & ROMANISED_FLAG:
             for i in range(SOUND, SOUND + MAX_KEYS):
                 for j in range(SOUND, SOUND + MAX_KEYS):
                     same_sound |= q_rec[a, i] != 0 and q_rec[a, i] == v_rec[b, j]
@@ -197,9 +199,9 @@ def pair_sims(qi: np.ndarray, vi: np.ndarray, q_rec: np.ndarray, q_chars: np.nda
             qv >= 0 and qv == vv,
             qv >= 0 and vv >= 0 and qv != vv,
             q_rec[a, SKEL] == v_rec[b, SKEL],
-            q_rec[a, SCRIPT] == 1 or v_rec[b, SCRIPT] == 1,
+            (flags & ABJAD_FLAG) != 0,
             q_rec[a, SHAPE] == v_rec[b, SHAPE],
-            (q_rec[a, INITIAL] != 0 or v_rec[b, INITIAL] != 0) and q_rec[a, FIRST] == v_rec[b, FIRST],
+            (flags & INITIAL_FLAG) != 0 and q_rec[a, FIRST] == v_rec[b, FIRST],
             same_sound,
         )
     return out

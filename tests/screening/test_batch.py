@@ -298,3 +298,21 @@ def test_shares_of_a_slice_merge_to_the_whole(store: tuple[Engine, Path], tmp_pa
     for share in range(3):
         with pytest.raises(SourceError, match="row 2: unknown schema 'Spaceship'"):
             screen_slice(loaded.index, job, part, share, 3)
+
+
+def test_the_cached_index_is_rebuilt_when_the_name_analysis_changes(store: tuple[Engine, Path],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is keyed by the data version *and* the analysis code and tables: a legal form
+    added to names.yml must not leave an index built without it in use."""
+    from smartsanctions.screening import service
+
+    engine, _ = store
+    load_index(engine)
+    cached = set(service._cache_dir().glob("index-*.bin"))
+    load_index(engine)
+    assert set(service._cache_dir().glob("index-*.bin")) == cached  # same analysis: reused
+    assert any(p.name == "names.yml" for p in service._analysis_files())
+    monkeypatch.setattr(service, "analysis_fingerprint", lambda: "0123456789")
+    load_index(engine)
+    new = set(service._cache_dir().glob("index-*.bin")) - cached
+    assert [p.name.endswith("-a0123456789.bin") for p in new] == [True]

@@ -1,8 +1,8 @@
 """Screening against the store: which parties are screenable, a cached index, result shapes.
 
 The index is built from the consolidated entities when a consolidation has run, else
-from the current source records, and cached on disk per data version (building the full
-index takes seconds; loading the cached blob a fraction of that).
+from the current source records, and cached on disk per data version and name analysis
+(building the full index takes seconds; loading the cached blob a fraction of that).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -143,12 +144,32 @@ def _cache_dir() -> Path:
     return folder
 
 
+def _analysis_files() -> list[Path]:
+    """What a built index depends on besides the data: the name analysis (code and tables:
+    names.yml's legal forms, variants, ...) and the index code."""
+    package = Path(__file__).resolve().parent.parent
+    names = package / "names"
+    return sorted([*names.glob("*.py"), *(names / "data").iterdir(), Path(__file__).with_name("index.py"),
+                   Path(__file__).with_name("kernels.py")])
+
+
+@lru_cache(maxsize=1)
+def analysis_fingerprint() -> str:
+    """A hash of :func:`_analysis_files`: a cached index built before any of them changed (a new
+    legal form in names.yml) is rebuilt, not reused with the old analysis."""
+    digest = hashlib.sha256()
+    for path in _analysis_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def load_index(engine: Engine, use_cache: bool = True) -> LoadedIndex:
     """The screening index for the store's current data version (cached on disk)."""
     with engine.connect() as conn:
         version = data_version(conn)
         url_key = hashlib.sha256(str(engine.url).encode()).hexdigest()[:10]
-        cached = _cache_dir() / f"index-{url_key}-{version}-f{INDEX_FORMAT}-v{__version__}.bin"
+        cached = _cache_dir() / (f"index-{url_key}-{version}-f{INDEX_FORMAT}-v{__version__}"
+                                 f"-a{analysis_fingerprint()}.bin")
         if use_cache and cached.is_file():
             try:
                 return LoadedIndex(ScreeningIndex.from_bytes(cached.read_bytes()), version)

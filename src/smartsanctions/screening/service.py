@@ -146,11 +146,10 @@ def _cache_dir() -> Path:
 
 def _analysis_files() -> list[Path]:
     """What a built index depends on besides the data: the name analysis (code and tables:
-    names.yml's legal forms, variants, ...) and the index code."""
-    package = Path(__file__).resolve().parent.parent
-    names = package / "names"
-    return sorted([*names.glob("*.py"), *(names / "data").iterdir(), Path(__file__).with_name("index.py"),
-                   Path(__file__).with_name("kernels.py")])
+    names.yml's legal forms, variants, ...) and the screening code (which names and features of
+    a party are indexed, the index itself)."""
+    names = Path(__file__).resolve().parent.parent / "names"
+    return sorted([*names.glob("*.py"), *(names / "data").iterdir(), *Path(__file__).resolve().parent.glob("*.py")])
 
 
 @lru_cache(maxsize=1)

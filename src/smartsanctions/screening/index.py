@@ -323,9 +323,15 @@ class _QPart:
         self.close = 0  # names holding a part at least RARE_SIM similar (0: none)
 
 
+def _close_floor(weight: np.ndarray | float) -> np.ndarray:
+    """The weighted similarity from which a vocabulary part counts as the query part itself
+    (``RARE_SIM`` similar), per query part ``weight``."""
+    return (RARE_SIM * np.asarray(weight, dtype=np.float64)).astype(np.float32)
+
+
 def _is_close(qp: _QPart) -> np.ndarray:
-    """Which of ``qp.vids`` count as holding the part itself: at least ``RARE_SIM`` similar."""
-    return qp.wsims >= np.float32(RARE_SIM * qp.weight)
+    """Which of ``qp.vids`` count as holding the part itself."""
+    return qp.wsims >= _close_floor(qp.weight)
 
 
 # per query: for the best name of each entry kept, the row of its form among the query's candidate
@@ -383,6 +389,7 @@ class ScreeningIndex:
         self._part_cache: dict[Part, _QPart] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
         self._org_schemas: np.ndarray | None = None  # per indexed schema: an organisation
+        self._form_parts: tuple[np.ndarray, np.ndarray] | None = None  # _form_weights
         # zeroed per-form scratch space of kernels.top_forms (which holds the GIL while it runs)
         self._scratch = (np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.bool_))
         # code_points of vocab_text and form_squash, on first use
@@ -620,21 +627,23 @@ class ScreeningIndex:
     def _reach(self, qps: list[_QPart], owner: np.ndarray, pos: np.ndarray) -> None:
         """The vocabulary parts similar enough to each query part, among those its keys (at
         ``pos`` in the key table, -1 if absent; ``owner``: the part of each key) reach."""
-        pq, pv = reached_parts(self.key_ptr, self.key_ids, pos, owner, len(qps))
-        sims = self._pair_sims(_QFeats(qps), pq, pv)
+        n = len(qps)
+        pq, pv = reached_parts(self.key_ptr, self.key_ids, pos, owner, n)
+        feats = _QFeats(qps)
+        sims = self._pair_sims(feats, pq, pv)
         keep = sims >= KEEP_PART_SIM
-        pq, pv, sims = pq[keep], pv[keep], sims[keep]
-        bounds = np.searchsorted(pq, np.arange(len(qps) + 1)).tolist()
-        sizes = self.post_ptr[pv + 1] - self.post_ptr[pv]
-        postings = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+        pq, vids, sims = pq[keep], pv[keep].astype(np.int32), sims[keep]
+        # all parts at once, then a view per part: per-part array calls cost more than the work
+        wsims = sims * feats.weight[pq]
+        sizes = (self.post_ptr[vids + 1] - self.post_ptr[vids]).astype(np.float64)
+        totals = np.bincount(pq, weights=sizes, minlength=n).astype(np.int64).tolist()
+        close = np.bincount(pq, weights=sizes * (wsims >= _close_floor(feats.weight)[pq]), minlength=n)
+        closes = close.astype(np.int64).tolist()
+        bounds = np.searchsorted(pq, np.arange(n + 1)).tolist()
         for i, qp in enumerate(qps):
             a, b = bounds[i], bounds[i + 1]
-            if a == b:
-                continue
-            qp.vids = pv[a:b].astype(np.int32)
-            qp.wsims = sims[a:b] * np.float32(qp.weight)
-            qp.total = postings[b] - postings[a]
-            qp.close = int(sizes[a:b][_is_close(qp)].sum())
+            if a < b:
+                qp.vids, qp.wsims, qp.total, qp.close = vids[a:b], wsims[a:b], totals[i], closes[i]
 
     def _query_parts(self, analysed: Sequence[AnalysedName], blends: Sequence[bool]
                      ) -> tuple[list[list[_QPart]], list[list[_QPart]], list[list[_QPart]]]:
@@ -739,29 +748,40 @@ class ScreeningIndex:
         sizes = [len(js) for js in by_len.values()]
         q_start = np.cumsum([0, *sizes])  # each group's first query in ``order``
         group_rows = np.concatenate([[0], np.cumsum(np.add.reduceat(counts, q_start[:-1]))])
+        form_width, form_wc = self._form_weights()
         # the width of each group's longest candidate form
-        group_width = np.maximum.reduceat((self.form_tok[names] >= 0).sum(axis=1), group_rows[:-1])
+        group_width = np.maximum.reduceat(form_width[names], group_rows[:-1])
         pairs, slots = candidate_pairs(counts, q_ptr, q_parts, names, self.form_tok, np.repeat(group_width, sizes), nv)
         pq, pv = np.divmod(pairs, nv)
         sims = np.append(self._pair_sims(feats, pq, pv), np.float32(0.0))  # slot -1 (no part): 0
+        raw = np.empty(len(names), dtype=np.float32)
+        query_m: list[np.ndarray] = []  # per query in ``order``: its (C, Q, T) part similarities
         slot = 0
         for g, (nq, js) in enumerate(by_len.items()):
             a, b, width = int(group_rows[g]), int(group_rows[g + 1]), int(group_width[g])
             g_counts = counts[q_start[g] : q_start[g + 1]]
             uid = q_parts[q_ptr[q_start[g]] : q_ptr[q_start[g + 1]]].reshape(len(js), nq)
-            g_names = names[a:b]
             size = (b - a) * nq * width
             m = sims[slots[slot : slot + size].reshape(b - a, nq, width)]  # (P, Q, T)
             slot += size
-            tok = self.form_tok[g_names, :width]
             wq = feats.weight[uid[np.repeat(np.arange(len(js)), g_counts)]]
-            wc = np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], np.float32(0.0))
-            at = np.asarray(js)
-            raw = np.maximum(aggregate_pairs(m, wq, wc),
-                             self._as_one_word(as_one[0][at], as_one[1][at], g_names, g_counts))
-            self._blends([blends[j] for j in js], as_one[1][at], g_names, g_counts, raw)
-            self._best_per_entry(js, g_names, g_counts, raw, m, (key_hash, keep_all, floor), out)
+            raw[a:b] = aggregate_pairs(m, wq, form_wc[names[a:b], :width])
+            ends = np.cumsum(g_counts).tolist()
+            query_m.extend(m[e - c : e] for e, c in zip(ends, g_counts.tolist(), strict=True))
+        # the rest per row, for the whole chunk at once
+        at = np.asarray(order)
+        raw = np.maximum(raw, self._as_one_word(as_one[0][at], as_one[1][at], names, counts))
+        self._blends([blends[j] for j in order], as_one[1][at], names, counts, raw)
+        self._best_per_entry(order, names, counts, raw, query_m, (key_hash, keep_all, floor), out)
         return out
+
+    def _form_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per form, its number of parts and its parts' weights (0 past them), on first use."""
+        if self._form_parts is None:
+            tok = self.form_tok
+            self._form_parts = (np.count_nonzero(tok >= 0, axis=1),
+                             np.where(tok >= 0, self.vocab_weight[np.maximum(tok, 0)], np.float32(0.0)))
+        return self._form_parts
 
     def _as_one_word(self, as_one: np.ndarray, words: np.ndarray, names: np.ndarray,
                      counts: np.ndarray) -> np.ndarray:
@@ -783,6 +803,8 @@ class ScreeningIndex:
         (``names.compare.as_blend``) of company queries (None: not one; ``words``: their word
         counts) against company forms."""
         company = np.array([an is not None for an in queries], dtype=bool)
+        if not company.any():
+            return
         q_words = np.repeat(np.where(company, words, 0), counts)
         f_words = self.form_words[names]
         todo = np.flatnonzero(((q_words == 1) & (f_words >= 2)) | ((q_words >= 2) & (f_words == 1)))
@@ -805,8 +827,9 @@ class ScreeningIndex:
             self._org_schemas = np.array([is_org_schema(s) for s in self.schema_names] or [False], dtype=bool)
         return self._org_schemas
 
-    def _best_per_entry(self, js: list[int], names: np.ndarray, counts: np.ndarray, raw: np.ndarray, m: np.ndarray,
-                        limits: tuple[np.ndarray, np.ndarray, float], out: list[_Scored]) -> None:
+    def _best_per_entry(self, js: list[int], names: np.ndarray, counts: np.ndarray, raw: np.ndarray,
+                        query_m: list[np.ndarray], limits: tuple[np.ndarray, np.ndarray, float],
+                        out: list[_Scored]) -> None:
         key_hash, keep_all, floor = limits
         at = np.asarray(js)
         identical = self.form_hash[names] == np.repeat(key_hash[at], counts)
@@ -815,10 +838,10 @@ class ScreeningIndex:
         ptr, rows, best, best_names = best_form_per_entry(
             counts, names, scores, self.form_ptr, self.form_names, self.name_entry, len(self.entries),
             np.float32(floor - 0.1), keep_all[at])
-        starts = np.cumsum(counts) - counts
+        bounds = ptr.tolist()
         for k, j in enumerate(js):
-            a, b = int(ptr[k]), int(ptr[k + 1])
-            out[j] = (rows[a:b], best[a:b], best_names[a:b], m[starts[k] : starts[k] + counts[k]])
+            a, b = bounds[k], bounds[k + 1]
+            out[j] = (rows[a:b], best[a:b], best_names[a:b], query_m[k])
 
     def search(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10,
                min_score: float | None = None) -> list[Match]:

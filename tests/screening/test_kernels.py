@@ -8,7 +8,7 @@ from rapidfuzz.distance import Indel
 
 from smartsanctions.names.compare import part_sim
 from smartsanctions.names.sounds import MAX_KEYS
-from smartsanctions.screening.index import code_points, part_records
+from smartsanctions.screening.index import part_records
 from smartsanctions.screening.kernels import (
     FLAGS,
     INLINE_FLAG,
@@ -20,6 +20,7 @@ from smartsanctions.screening.kernels import (
     best_matches,
     bucket_starts,
     candidate_pairs,
+    code_points,
     find_hashes,
     pair_sims,
     reached_parts,

@@ -27,11 +27,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
-from itertools import chain, pairwise
+from itertools import pairwise
 from typing import Any, overload
 
 import numpy as np
-import pandas as pd
 
 from smartsanctions.names.analyse import (
     INITIAL,
@@ -57,17 +56,19 @@ from smartsanctions.names.compare import (
     squashed,
     word_count,
 )
-from smartsanctions.names.conventions import skeleton
-from smartsanctions.names.sounds import sound_keys
 
 from . import kernels
+from .blocking import index_mode, key_hashes, query_mode
 from .kernels import (
     best_form_per_entry,
     best_matches,
     candidate_pairs,
+    code_points,
     indel_ratios,
+    offsets,
     pair_sims,
     reached_parts,
+    string_hashes,
     top_forms,
 )
 from .model import IndexEntry, Match, Query
@@ -87,7 +88,6 @@ RETRIEVE = 96  # names scored exactly per query
 RARE_FORMS = 32  # ... and every name with the query's rarest part, when it is in this few names
 RARE_SIM = 0.75  # part similarity that counts as having that part
 MAX_PARTS = 8  # name parts kept per indexed name
-COMPOUND_QUERY_CHARS = 6  # a query part this long may be two indexed parts written as one
 KEEP_PART_SIM = 0.25  # vocabulary parts less similar than this to a query part are not followed
 COMMON_POSTINGS = 4000  # a part in more names than this is not used to retrieve if rarer parts exist
 IDF_FLOOR = 0.35  # weight of a part found in half the indexed names, relative to a rare one
@@ -107,7 +107,7 @@ def _is_company(query: Query, an: AnalysedName) -> bool:
     return flag is True or (flag is None and any(p.kind == ORG_TERM for p in an.parts))
 
 
-_FORMAT = 12
+_FORMAT = 13
 _MAGIC = b"SSIX"
 
 
@@ -125,78 +125,17 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _hashes(texts: Iterable[str]) -> np.ndarray:
-    """64-bit hashes, the same in every process (str.__hash__ is salted per process; blobs
-    travel): pandas' vectorised SipHash with its fixed key."""
-    arr = np.fromiter(texts, dtype=object)
-    if not len(arr):
-        return np.zeros(0, dtype=np.int64)
-    return pd.util.hash_array(arr, categorize=False).view(np.int64)
+def _run_starts(*arrays: np.ndarray) -> np.ndarray:
+    """Where a run of equal rows of ``arrays`` (columns) starts, as a mask."""
+    first = np.zeros(len(arrays[0]), dtype=bool)
+    first[:1] = True
+    for a in arrays:
+        first[1:] |= a[1:] != a[:-1]
+    return first
 
 
 def _skel_key(part: Part) -> str:
     return part.skeleton if len(part.skeleton) >= 2 else "\x00" + part.text
-
-
-def _deletions(s: str, tagged: bool = False) -> list[str]:
-    """The skeleton with one consonant left out. A three-consonant skeleton keeps its first
-    consonant ('vsk'/'vzk' meet at 'vk' without every '?sk' meeting every '?zk'); ``tagged``
-    says which one went, so that two deletions meet only where the same consonant was replaced
-    ('vk2'), not 'vsk' (middle out) and 'vkt' (last out)."""
-    if len(s) >= 4:
-        return [s[:i] + s[i + 1 :] for i in range(len(s))]
-    if len(s) == 3:
-        return [s[0] + s[2] + "2", s[:2] + "3"] if tagged else [s[0] + s[2], s[:2]]
-    return []
-
-
-def _keys(part: Part, query: bool) -> list[str]:
-    if part.kind == INITIAL:
-        return []
-    sk = part.skeleton
-    # a part of one consonant or none ('aus', 'choi') also meets the parts that differ from it
-    # only in vowels ('aous', 'choe'): few parts share so short a shape
-    keys = ["s" + sk] if len(sk) >= 2 else ["t" + part.text, "h" + part.shape]
-    if "kh" in part.text:  # х, ח, خ: 'kh' in one romanisation, 'h' in another ('Kharume' / 'Harume')
-        alt = skeleton(part.text.replace("kh", "h"))
-        if len(alt) >= 2:
-            keys.append("s" + alt)
-    if part.variant >= 0:
-        keys.append(f"v{part.variant}")
-    keys.extend(_sound_keys(part, query))
-    if len(part.text) >= 5:
-        keys.append("p" + part.text[:4])
-    dels = _deletions(sk)
-    if query and part.kind == NAME and len(part.text) >= COMPOUND_QUERY_CHARS:
-        keys.extend(_compound_keys(part.text, sk, dels, query=True))
-    # both sides: a consonant replaced
-    keys.extend("d" + d for d in (dels if len(sk) >= 4 else _deletions(sk, tagged=True)))
-    if query:
-        if len(sk) >= 3:
-            keys.append("d" + sk)  # a consonant more in the indexed part
-        keys.extend("s" + d for d in dels)  # a consonant fewer
-    return keys
-
-
-def _sound_keys(part: Part, query: bool) -> list[str]:
-    """Keys that meet across scripts (``names.sounds``): a romanised query part looks for the
-    Latin indexed parts sharing a sound key. Not the other way: the lists write every name in
-    Latin letters too, and Latin queries keyed so cost a third of the batch throughput."""
-    if part.kind == INITIAL or part.romanised != query:
-        return []
-    return ["o" + k for k in sound_keys(part.text)]
-
-
-def _compound_keys(text: str, sk: str, dels: list[str], query: bool) -> list[str]:
-    """Keys between a joined pair of indexed parts and a long query part ('J' skeleton ``sk``,
-    'K' one consonant deleted: ``dels``), apart from the ordinary keys: an ordinary query part
-    does not reach the joined pairs, so they add no noise to ordinary retrieval. A skeleton
-    too short to tell parts apart ('maesai': ms) meets only the same ``text``."""
-    if len(sk) < 3:
-        return ["J:" + text]
-    if query:
-        return ["J" + sk, "K" + sk, *("K" + d for d in dels), *("J" + d for d in dels)]
-    return ["J" + sk, *("K" + d for d in dels)]
 
 
 def _csr(groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -246,17 +185,6 @@ class _Entries(Sequence[IndexEntry]):
         return self._encoded[i]
 
 
-def _offsets(texts: Sequence[str] | np.ndarray) -> np.ndarray:
-    off = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=off[1:])
-    return off
-
-
-def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Strings as one array of code points (uint32) and their offsets, for compiled loops."""
-    return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _offsets(texts)
-
-
 def part_codes(part: Part, skel: int, shape: int) -> tuple[int, ...]:
     """The fields of a part's record before its span: variant group (-1: none), skeleton and
     vowel-shape codes (positions in skel_hash, shape_hash), first letter, flags (initial,
@@ -270,7 +198,7 @@ def part_records(codes: Sequence[tuple[int, ...]], texts: Sequence[str], inline:
     """Name parts as ``kernels.pair_sims``'s records (int32 rows): their ``part_codes``, the
     span of the part's code points in ``code_points(texts)``, and (``inline``: vocabulary
     parts) the text itself when it is short and ASCII."""
-    off = _offsets(texts)
+    off = offsets(texts)
     rec = np.zeros((len(texts), kernels.RECORD_INTS), dtype=np.int32)
     if len(texts):
         rec[:, : kernels.START] = codes
@@ -284,7 +212,7 @@ def part_records(codes: Sequence[tuple[int, ...]], texts: Sequence[str], inline:
 
 
 def _pack_strings(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    return np.frombuffer("".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8), _offsets(texts)
+    return np.frombuffer("".join(texts).encode("utf-8", "surrogatepass"), dtype=np.uint8), offsets(texts)
 
 
 def _unpack_strings(data: np.ndarray, off: np.ndarray) -> list[str]:
@@ -460,7 +388,7 @@ class ScreeningIndex:
         for i, row in enumerate(rows):
             tok[i, : len(row)] = row
         self.form_tok = tok
-        self.form_hash = _hashes(key for key, _ in forms)
+        self.form_hash = string_hashes([key for key, _ in forms])
         self.form_ptr, self.form_names = _csr(form_names)
         self.form_squash = np.array(squash, dtype=object)
         self.form_words = np.array(words, dtype=np.int16)
@@ -470,7 +398,7 @@ class ScreeningIndex:
     def _set_vocab(self, parts: list[Part], rows: list[list[int]], compounds: list[tuple[int, int]]) -> None:
         nv = len(parts)
         self.vocab_text = np.array([p.text for p in parts], dtype=object)
-        shape_h = _hashes(p.shape for p in parts)
+        shape_h = string_hashes([p.shape for p in parts])
         self.shape_hash = np.unique(shape_h)
         # postings: the forms each part occurs in; counts: the names
         postings: list[list[int]] = [[] for _ in range(nv)]
@@ -485,27 +413,25 @@ class ScreeningIndex:
         form_size = np.diff(self.form_ptr)
         counts = np.bincount(np.repeat(np.arange(nv), np.diff(self.post_ptr)), weights=form_size[self.post_ids],
                              minlength=nv)
-        skel_h = _hashes(_skel_key(p) for p in parts)
+        skel_h = string_hashes([_skel_key(p) for p in parts])
         self.skel_hash, skel = np.unique(skel_h, return_inverse=True)
         self.skel_df = np.bincount(skel, weights=counts, minlength=len(self.skel_hash)).astype(np.int64)
         self.vocab_weight = self._weights(parts, self.skel_df[skel])
         shape = np.searchsorted(self.shape_hash, shape_h).tolist()
         self.vocab_rec = part_records([part_codes(p, k, h) for p, k, h in zip(parts, skel.tolist(), shape, strict=True)],
                                       [p.text for p in parts])
-        by_key: dict[str, list[int]] = {}
         scored = {v for row in rows for v in row}  # joined pairs only: no ordinary keys
-        for v, p in enumerate(parts):
-            if v in scored:
-                for k in dict.fromkeys(_keys(p, query=False)):
-                    by_key.setdefault(k, []).append(v)
-        for v in dict.fromkeys(v for v, _ in compounds):
-            for k in _compound_keys(parts[v].text, parts[v].skeleton, _deletions(parts[v].skeleton), query=False):
-                by_key.setdefault(k, []).append(v)
-        key_h = _hashes(by_key)
-        order = np.argsort(key_h, kind="stable")
-        groups = list(by_key.values())
-        self.key_hash = key_h[order]
-        self.key_ptr, self.key_ids = _csr([groups[i] for i in order.tolist()])
+        joined = {v for v, _ in compounds}
+        owner, keys = key_hashes(parts, [index_mode(p, v in scored, v in joined) for v, p in enumerate(parts)])
+        # each (key, part) once, grouped by key
+        order = np.lexsort((owner, keys))
+        keys, owner = keys[order], owner[order]
+        first = _run_starts(keys, owner)
+        keys, owner = keys[first], owner[first]
+        starts = np.flatnonzero(_run_starts(keys))
+        self.key_hash = keys[starts]
+        self.key_ptr = np.append(starts, len(keys)).astype(np.int64)
+        self.key_ids = owner.astype(np.int32)
 
     def _weights(self, parts: Sequence[Part], df: np.ndarray) -> np.ndarray:
         """Part weights: kind of part, how many indexed names share the part's skeleton, and
@@ -601,18 +527,16 @@ class ScreeningIndex:
     def _prepare(self, parts: list[Part]) -> None:
         """Codes, weights and the reachable similar vocabulary of new query parts (cached)."""
         n = len(parts)
-        keys = [_keys(p, query=True) for p in parts]
-        # one hashing pass for everything looked up (each call has a fixed cost)
-        hashed = _hashes([*(_skel_key(p) for p in parts), *(p.shape for p in parts), *chain.from_iterable(keys)])
+        hashed = string_hashes([*(_skel_key(p) for p in parts), *(p.shape for p in parts)])
         skel = self._find("skel_hash", hashed[:n])
-        shape = self._find("shape_hash", hashed[n : 2 * n])
+        shape = self._find("shape_hash", hashed[n:])
         df = np.where(skel >= 0, self.skel_df[np.maximum(skel, 0)] if len(self.skel_df) else 1, 1)
         weights = self._weights(parts, df)
         qps = [_QPart(p, int(s), int(h), float(w))
                for p, s, h, w in zip(parts, skel.tolist(), shape.tolist(), weights.tolist(), strict=True)]
-        if len(hashed) > 2 * n and len(self.key_hash):
-            owner = np.repeat(np.arange(n, dtype=np.int64), [len(k) for k in keys])
-            self._reach(qps, owner, self._find("key_hash", hashed[2 * n :]))
+        owner, keys = key_hashes(parts, [query_mode(p) for p in parts])
+        if len(keys) and len(self.key_hash):
+            self._reach(qps, owner, self._find("key_hash", keys))
         # cached only when complete: searches in other threads may read the cache
         for p, qp in zip(parts, qps, strict=True):
             self._part_cache[p] = qp
@@ -872,7 +796,7 @@ class ScreeningIndex:
             qparts = retrieving = probes = [[] for _ in queries]
         cands = self._retrieve(retrieving, probes)
         floor = min(threshold, 0.5) if min_score is None else min_score
-        key_hash = _hashes(an.key for an in analysed)
+        key_hash = string_hashes([an.key for an in analysed])
         keep_all = np.array([bool(q.identifiers) for q in queries], dtype=bool)
         as_one = (np.array([squashed(an.spoken_parts) for an in analysed], dtype=object),
                   np.array([word_count(an.parts) for an in analysed], dtype=np.int16))

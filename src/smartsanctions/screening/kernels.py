@@ -10,6 +10,8 @@ order), so results are bit-identical to the vectorised versions they replaced.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numba import njit
 
@@ -384,6 +386,45 @@ def reached_parts(key_ptr: np.ndarray, key_ids: np.ndarray, pos: np.ndarray, own
                 out_vid[n] = vids[i]
                 n += 1
     return out_owner[:n], out_vid[:n]
+
+
+FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@njit(cache=True, inline="always")
+def fnv_mix(h: np.uint64, c: int) -> np.uint64:
+    """One step of 64-bit FNV-1a, over a code point."""
+    return (h ^ np.uint64(c)) * _FNV_PRIME
+
+
+@njit(cache=True)
+def _string_hashes(chars: np.ndarray, off: np.ndarray) -> np.ndarray:
+    out = np.empty(len(off) - 1, dtype=np.uint64)
+    for k in range(len(off) - 1):
+        h = FNV_OFFSET
+        for i in range(off[k], off[k + 1]):
+            h = fnv_mix(h, chars[i])
+        out[k] = h
+    return out.view(np.int64)
+
+
+def string_hashes(texts: Sequence[str]) -> np.ndarray:
+    """64-bit FNV-1a hashes of strings' code points (int64), the same in every process
+    (``str.__hash__`` is salted per process, and blobs travel)."""
+    return _string_hashes(*code_points(texts))
+
+
+def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Strings as one array of code points (uint32) and their offsets, for compiled loops."""
+    return np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32), offsets(texts)
+
+
+def offsets(texts: Sequence[str] | np.ndarray) -> np.ndarray:
+    """Where each of ``texts`` starts in their concatenation, and where the last ends."""
+    off = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=off[1:])
+    return off
 
 
 BUCKET_BITS = 16

@@ -67,6 +67,7 @@ from .kernels import (
     indel_ratios,
     offsets,
     pair_sims,
+    prefix_sums,
     reached_parts,
     string_hashes,
     top_forms,
@@ -139,8 +140,7 @@ def _skel_key(part: Part) -> str:
 
 
 def _csr(groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
-    ptr = np.zeros(len(groups) + 1, dtype=np.int64)
-    np.cumsum([len(g) for g in groups], out=ptr[1:])
+    ptr = prefix_sums(map(len, groups))
     ids = np.fromiter((i for g in groups for i in g), dtype=np.int32, count=int(ptr[-1]))
     return ptr, ids
 
@@ -604,19 +604,19 @@ class ScreeningIndex:
         the few forms of its rarest part and of each blend probe."""
         vids: list[np.ndarray] = []
         wsims: list[np.ndarray] = []
-        sizes = [0] * (len(qparts) + 1)  # vocabulary parts per query, shifted by one for cumsum
+        sizes = [0] * len(qparts)  # vocabulary parts per query
         for j, qps in enumerate(qparts):
             for qp in self._retrieving_parts(qps):
                 vids.append(qp.vids)
                 wsims.append(qp.wsims)
-                sizes[j + 1] += len(qp.vids)
+                sizes[j] += len(qp.vids)
         if not vids:
             return [self._with_few_forms(np.zeros(0, dtype=np.int32), qps, ps)
                     for qps, ps in zip(qparts, probes, strict=True)]
         n_forms = len(self.form_tok)
         if len(self._scratch[0]) != n_forms:
             self._scratch = (np.zeros(n_forms, dtype=np.float64), np.zeros(n_forms, dtype=np.bool_))
-        ptr, forms = top_forms(self.post_ptr, self.post_ids, np.cumsum(sizes), np.concatenate(vids),
+        ptr, forms = top_forms(self.post_ptr, self.post_ids, prefix_sums(sizes), np.concatenate(vids),
                                np.concatenate(wsims), RETRIEVE, *self._scratch)
         return [self._with_few_forms(cand, qps, ps)
                 for cand, qps, ps in zip(np.split(forms, ptr[1:-1]), qparts, probes, strict=True)]
@@ -667,10 +667,10 @@ class ScreeningIndex:
         order = [j for js in by_len.values() for j in js]
         counts = np.array([len(cands[j]) for j in order], dtype=np.int64)
         names = np.concatenate([cands[j] for j in order])
-        q_ptr = np.cumsum([0, *(len(qparts[j]) for j in order)])
+        q_ptr = prefix_sums(len(qparts[j]) for j in order)
         q_parts = np.array([local[qp] for j in order for qp in qparts[j]], dtype=np.int64)
         sizes = [len(js) for js in by_len.values()]
-        q_start = np.cumsum([0, *sizes])  # each group's first query in ``order``
+        q_start = prefix_sums(sizes)  # each group's first query in ``order``
         group_rows = np.concatenate([[0], np.cumsum(np.add.reduceat(counts, q_start[:-1]))])
         form_width, form_wc = self._form_weights()
         # the width of each group's longest candidate form

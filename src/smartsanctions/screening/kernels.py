@@ -10,7 +10,8 @@ order), so results are bit-identical to the vectorised versions they replaced.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 import numpy as np
 from numba import njit
@@ -422,9 +423,14 @@ def code_points(texts: Sequence[str] | np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def offsets(texts: Sequence[str] | np.ndarray) -> np.ndarray:
     """Where each of ``texts`` starts in their concatenation, and where the last ends."""
-    off = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=off[1:])
-    return off
+    return prefix_sums(map(len, texts))
+
+
+def prefix_sums(values: Iterable[int]) -> np.ndarray:
+    """0 and the running totals of ``values`` (int64): CSR pointers from sizes. From an
+    iterable, not through ``np.cumsum`` of a list, which costs five times more on the few
+    values of one query."""
+    return np.fromiter(accumulate(values, initial=0), dtype=np.int64)
 
 
 BUCKET_BITS = 16

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import zlib
 from functools import lru_cache
-from itertools import product
+from itertools import groupby, product
 
 MAX_KEYS = 3
 
@@ -37,7 +37,6 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "d": ("D",), "k": ("K",), "q": ("K",), "s": ("S",), "z": ("S",),
 }
 _GROUP_RE = re.compile("|".join(_GROUPS) + "|.", re.DOTALL)
-_REPEATS_RE = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=300_000)
@@ -47,7 +46,7 @@ def sound_keys(text: str) -> tuple[str, ...]:
     readings = [r for r in map(_GROUPS.get, _GROUP_RE.findall(text)) if r is not None]
     keys: list[str] = []
     for reading in product(*readings):
-        key = _REPEATS_RE.sub(r"\1", "".join(reading))
+        key = "".join([c for c, _ in groupby("".join(reading))])  # repeats as one (a regex: 3x slower)
         if key and key not in keys:
             keys.append(key)
             if len(keys) == MAX_KEYS:

@@ -1,8 +1,8 @@
 """The in-memory screening index: candidate retrieval by name-part keys, then exact scoring.
 
 Build: every name of every entry is analysed once (``names.analyse``). Distinct name parts form
-a vocabulary; each part is reachable through blocking keys (its consonant skeleton, the
-skeleton with one consonant deleted, its known-variant group, its first four letters), and
+a vocabulary; each part is reachable through blocking keys (``blocking``: its consonant
+skeleton, the skeleton with one consonant deleted, its known-variant group, ...), and
 each part has a posting list of the names that contain it. Part weights come from how many
 names share the part's skeleton (common parts such as "muhammad" count less).
 

@@ -24,6 +24,7 @@ from smartsanctions.screening.kernels import (
     find_hashes,
     pair_sims,
     reached_parts,
+    string_hashes,
     top_forms,
 )
 
@@ -202,3 +203,11 @@ def test_find_hashes_finds_every_present_hash_and_only_those() -> None:
     assert np.array_equal(got, np.where(table[pos] == queries, pos, -1))
     assert (got[:2_000] >= 0).all() and got[-1] == -1
     assert np.array_equal(find_hashes(table[:0], bucket_starts(table[:0]), queries), np.full(len(queries), -1))
+
+
+def test_string_hashes_are_fnv1a_of_code_points() -> None:
+    """The published 64-bit FNV-1a vectors (ASCII: code points are the bytes), so a blob's
+    hashes mean the same in every process and version; other scripts hash by code point."""
+    got = string_hashes(["", "a", "foobar"]).view(np.uint64).tolist()
+    assert got == [0xCBF29CE484222325, 0xAF63DC4C8601EC8C, 0x85944171F73967E8]
+    assert len(set(string_hashes(["الأسد", "الاسد", "Асад", "asad"]).tolist())) == 4
